@@ -1,0 +1,1 @@
+"""Parallax's library: pure stages over typed records (no Prefect, no DuckDB)."""
