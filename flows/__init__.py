@@ -1,0 +1,1 @@
+"""The composition root: Prefect flows and tasks, settings, the CLI."""

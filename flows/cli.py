@@ -1,0 +1,183 @@
+"""The `parallax` command line: library errors become one clear line and a non-zero exit."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from contextlib import nullcontext
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from flows.settings import CONFIG_ENV, Paths, prepare_environment, resolve_paths
+from pipeline.errors import ParallaxError
+
+app = typer.Typer(name="parallax", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Parallax: how different news outlets cover the same event.")
+log = logging.getLogger("parallax")
+
+DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file (default: $PARALLAX_DB or ./parallax-data/warehouse.duckdb).")]
+DataOption = Annotated[Optional[Path], typer.Option("--data-dir", help="Data folder (default: $PARALLAX_HOME or ./parallax-data).")]
+
+
+class CliError(Exception):
+    """A problem to report on one line."""
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"parallax: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(config: Annotated[Optional[Path], typer.Option("--config", "-c", envvar=CONFIG_ENV, help="Outlets config (TOML). Without it, the bundled demo world is served on 127.0.0.1 and used.")] = None,
+        db: DbOption = None, data_dir: DataOption = None,
+        verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's and Parallax's logs.")] = False) -> None:
+    """Run one night now: feeds, pages, articles into the warehouse, then the report."""
+    paths = resolve_paths(db, data_dir)
+    _setup(paths, verbose)
+    from flows.demo import demo_config
+    from flows.nightly import RunFailed, nightly, summary_of
+    from flows.progress_bars import stage_progress
+
+    source = nullcontext(config) if config else demo_config(paths.data_dir)
+    try:
+        with source as config_path, stage_progress(enabled=not verbose):
+            _check_config(Path(config_path))
+            result = nightly(config=str(config_path), db=str(paths.db), data_dir=str(paths.data_dir))
+    except RunFailed as exc:
+        _fail(str(exc), code=1)
+    except ParallaxError as exc:
+        _fail(str(exc))
+    _print_summary(summary_of(result), paths)
+
+
+def _check_config(path: Path) -> None:
+    from pipeline.config import load_config
+
+    load_config(path)
+
+
+def _setup(paths: Paths, verbose: bool) -> None:
+    prepare_environment(paths)
+    import os
+
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _print_summary(summary: Any, paths: Paths) -> None:
+    feeds, pages, extract = (summary.stage(s) for s in ("feeds", "pages", "extract"))
+    typer.echo(f"run {summary.run_id}: {summary.status} ({summary.verdict})")
+    typer.echo(f"  feeds: {feeds.ok} ok, {feeds.unchanged} unchanged, {feeds.failed} failed of {feeds.items_in}")
+    typer.echo(f"  pages: {pages.ok} fetched, {pages.failed} failed of {pages.items_in}")
+    typer.echo(f"  articles: {extract.new_rows} new, {extract.unchanged} duplicates, {extract.failed} failed")
+    typer.echo(f"  elapsed: {summary.elapsed_s:.1f} s")
+    typer.echo(f"  warehouse: {paths.db}")
+    typer.echo(f"  report: {paths.reports / 'latest.md'}")
+
+
+@app.command()
+def sql(query: Annotated[str, typer.Argument(help="A SQL query, run read-only.")],
+        db: DbOption = None, data_dir: DataOption = None,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+        limit: Annotated[int, typer.Option(help="Most rows shown in table format.")] = 200) -> None:
+    """Run a read-only SQL query against the warehouse."""
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"--format must be table, csv or json, not {fmt!r}")
+    import duckdb
+
+    from warehouse.connect import reader
+
+    paths = resolve_paths(db, data_dir)
+    try:
+        with reader(paths.db) as con:
+            cursor = con.execute(query)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+    except duckdb.Error as exc:
+        _fail(str(exc).splitlines()[0])
+    except ParallaxError as exc:
+        _fail(str(exc))
+    typer.echo(_format(columns, rows, fmt, limit))
+
+
+def _format(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, limit: int) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r)) for r in rows], default=_jsonable, ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return out.getvalue().rstrip("\n")
+    return _table(columns, rows, limit)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+
+
+def _table(columns: list[str], rows: list[tuple[Any, ...]], limit: int) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns, show_lines=False)
+    for row in rows[:limit]:
+        table.add_row(*("" if v is None else str(v)[:120] for v in row))
+    console = Console(file=io.StringIO(), width=200, no_color=True)
+    console.print(table)
+    tail = f"\n({len(rows)} rows, {limit} shown)" if len(rows) > limit else f"\n({len(rows)} rows)"
+    return console.file.getvalue().rstrip() + tail
+
+
+@app.command()
+def status(db: DbOption = None, data_dir: DataOption = None,
+           runs: Annotated[int, typer.Option(help="How many recent runs to show.")] = 5) -> None:
+    """Show recent runs with their stages, and the health of every feed."""
+    from warehouse import read
+    from warehouse.connect import reader
+
+    paths = resolve_paths(db, data_dir)
+    try:
+        with reader(paths.db) as con:
+            recent, health = read.recent_runs(con, runs), read.feed_health(con)
+    except ParallaxError as exc:
+        _fail(str(exc))
+    for r in recent:
+        seconds = f"{r['seconds']:.1f} s" if r["seconds"] is not None else "-"
+        typer.echo(f"run {r['run_id']}  {r['status']:<24} {r['started_at']:%Y-%m-%d %H:%M} {seconds}"
+                   + (f"  error: {r['error']}" if r["error"] else ""))
+        for s in r["stages"]:
+            typer.echo(f"    {s['stage']:<8} {s['seconds'] or 0:7.1f} s  in {s['in']}, ok {s['ok']}, failed {s['failed']}")
+    typer.echo("feeds:")
+    for h in health:
+        typer.echo(f"  {h['outlet']:<12} {h['outcome'] or 'never fetched':<13} {h['reason'] or '':<20} "
+                   f"failures in a row: {h['failures_in_a_row']}  {h['url']}")
+
+
+@app.command("check-config")
+def check_config(config: Annotated[Path, typer.Argument(help="Outlets config to validate.")]) -> None:
+    """Validate a config file without running anything."""
+    from pipeline.config import load_config
+
+    try:
+        loaded = load_config(config)
+    except ParallaxError as exc:
+        _fail(str(exc))
+    feeds = sum(len(o.feeds) for o in loaded.outlets)
+    typer.echo(f"{config}: ok ({len(loaded.outlets)} outlets, {feeds} feeds)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

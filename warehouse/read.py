@@ -1,0 +1,135 @@
+"""Read queries the flows need: what to fetch, what to extract, how runs went."""
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+
+from pipeline.harvest import FeedTarget, PageTarget
+from pipeline.records import FeedEntry, Page, Validators
+
+
+def feed_targets(con: duckdb.DuckDBPyConnection) -> list[FeedTarget]:
+    """Active feeds with the validators of their last successful fetch."""
+    rows = con.execute("""
+        WITH good AS (
+            SELECT target_id, etag, last_modified, body_hash,
+                   row_number() OVER (PARTITION BY target_id ORDER BY started_at DESC) AS n
+            FROM fetch_attempts WHERE kind = 'feed' AND outcome IN ('ok', 'not_modified'))
+        SELECT f.feed_id, f.outlet_id, f.url, g.etag, g.last_modified, g.body_hash
+        FROM feeds f LEFT JOIN good g ON g.target_id = f.feed_id AND g.n = 1
+        WHERE f.active ORDER BY f.outlet_id, f.url""").fetchall()
+    return [FeedTarget(feed_id=r[0], outlet_id=r[1], url=r[2],
+                       validators=Validators(etag=r[3], last_modified=r[4], body_hash=r[5])) for r in rows]
+
+
+def pending_pages(con: duckdb.DuckDBPyConnection, *, max_attempts: int) -> list[PageTarget]:
+    """Entry URLs not fetched yet, not failed for good, not failed transiently too often."""
+    rows = con.execute("""
+        WITH tries AS (
+            SELECT url, count(*) FILTER (WHERE outcome = 'permanent') AS permanent,
+                        count(*) FILTER (WHERE outcome = 'transient') AS transient
+            FROM fetch_attempts WHERE kind = 'page' GROUP BY url)
+        SELECT e.url, arg_min(e.outlet_id, e.first_seen_at), arg_min(e.entry_id, e.first_seen_at)
+        FROM feed_entries e
+        LEFT JOIN pages p ON p.url = e.url
+        LEFT JOIN tries t ON t.url = e.url
+        WHERE p.url IS NULL AND coalesce(t.permanent, 0) = 0 AND coalesce(t.transient, 0) < ?
+        GROUP BY e.url ORDER BY e.url""", [max_attempts]).fetchall()
+    return [PageTarget(url=r[0], outlet_id=r[1], entry_id=r[2]) for r in rows]
+
+
+_PENDING_EXTRACTIONS = """
+    WITH tries AS (
+        SELECT page_url, count(*) FILTER (WHERE outcome IN ('ok', 'duplicate')) AS done,
+                         count(*) FILTER (WHERE outcome = 'failed') AS failed
+        FROM extractions GROUP BY page_url)
+    SELECT p.url FROM pages p LEFT JOIN tries t ON t.page_url = p.url
+    WHERE coalesce(t.done, 0) = 0 AND coalesce(t.failed, 0) < ? ORDER BY p.url"""
+
+
+def count_pending_extractions(con: duckdb.DuckDBPyConnection, *, max_attempts: int) -> int:
+    """How many pages still wait for extraction."""
+    return con.execute(f"SELECT count(*) FROM ({_PENDING_EXTRACTIONS})", [max_attempts]).fetchone()[0]
+
+
+def pending_extractions(con: duckdb.DuckDBPyConnection, *, max_attempts: int,
+                        batch: int = 200) -> Iterator[list[tuple[Page, FeedEntry | None]]]:
+    """Pages with no article yet, with their feed entries, in batches."""
+    urls = [r[0] for r in con.execute(_PENDING_EXTRACTIONS, [max_attempts]).fetchall()]
+    for start in range(0, len(urls), batch):
+        yield _pages_with_entries(con, urls[start:start + batch])
+
+
+def _pages_with_entries(con: duckdb.DuckDBPyConnection, urls: list[str]) -> list[tuple[Page, FeedEntry | None]]:
+    rows = con.execute("""
+        SELECT p.url, p.final_url, p.outlet_id, p.entry_id, p.http_status, p.fetched_at, p.html_gz, p.content_hash,
+               e.feed_id, e.entry_key, e.url, e.title, e.summary, e.content, e.authors, e.published_at
+        FROM pages p LEFT JOIN feed_entries e ON e.entry_id = p.entry_id
+        WHERE p.url IN (SELECT unnest(?)) ORDER BY p.url""", [urls]).fetchall()
+    return [(_page(r), _entry(r)) for r in rows]
+
+
+def _page(r: tuple[Any, ...]) -> Page:
+    return Page(url=r[0], final_url=r[1], outlet_id=r[2], entry_id=r[3], status=r[4], fetched_at=r[5],
+                html=gzip.decompress(r[6]), content_hash=r[7])
+
+
+def _entry(r: tuple[Any, ...]) -> FeedEntry | None:
+    if r[8] is None:
+        return None
+    return FeedEntry(entry_id=r[3], feed_id=r[8], outlet_id=r[2], entry_key=r[9], url=r[10], title=r[11] or "",
+                     summary=r[12] or "", content=r[13] or "", authors=tuple(r[14] or ()), published_at=r[15])
+
+
+def known_text_hashes(con: duckdb.DuckDBPyConnection, outlet_ids: list[str]) -> dict[tuple[str, str], str]:
+    """(outlet, text hash) → article id, for the outlets of a batch."""
+    rows = con.execute("SELECT outlet_id, text_hash, min(article_id) FROM articles "
+                       "WHERE outlet_id IN (SELECT unnest(?)) GROUP BY ALL", [outlet_ids]).fetchall()
+    return {(r[0], r[1]): r[2] for r in rows}
+
+
+def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str, Any]]:
+    """The latest runs, newest first, with their stages."""
+    runs = con.execute("""SELECT run_id, kind, status, started_at, finished_at,
+                                 epoch(finished_at - started_at) AS seconds, summary, error
+                          FROM runs ORDER BY started_at DESC LIMIT ?""", [limit]).fetchall()
+    stages = con.execute("SELECT run_id, stage, seconds, items_in, items_ok, items_failed FROM run_stages "
+                         "ORDER BY started_at").fetchall()
+    names = ["run_id", "kind", "status", "started_at", "finished_at", "seconds", "summary", "error"]
+    result = [dict(zip(names, r)) for r in runs]
+    for run in result:
+        run["stages"] = [dict(zip(["stage", "seconds", "in", "ok", "failed"], s[1:])) for s in stages
+                         if s[0] == run["run_id"]]
+    return result
+
+
+def feed_health(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Per active feed: last outcome and reason, last success, failures in a row."""
+    rows = con.execute("""
+        WITH a AS (
+            SELECT target_id, outcome, reason, http_status, started_at,
+                   row_number() OVER (PARTITION BY target_id ORDER BY started_at DESC) AS n
+            FROM fetch_attempts WHERE kind = 'feed'),
+        streak AS (
+            SELECT target_id, count(*) AS failures FROM a
+            WHERE n < coalesce((SELECT min(n) FROM a a2 WHERE a2.target_id = a.target_id
+                                 AND a2.outcome IN ('ok', 'not_modified')), 1e9)
+            GROUP BY target_id)
+        SELECT f.outlet_id, f.url, l.outcome, l.reason, l.http_status, l.started_at,
+               (SELECT max(started_at) FROM a WHERE a.target_id = f.feed_id AND outcome IN ('ok','not_modified')),
+               coalesce(s.failures, 0)
+        FROM feeds f LEFT JOIN a l ON l.target_id = f.feed_id AND l.n = 1
+        LEFT JOIN streak s ON s.target_id = f.feed_id
+        WHERE f.active ORDER BY f.outlet_id, f.url""").fetchall()
+    names = ["outlet", "url", "outcome", "reason", "status", "last_fetch", "last_ok", "failures_in_a_row"]
+    return [dict(zip(names, r)) for r in rows]
+
+
+def articles_by_outlet(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[str, int, int]]:
+    """(outlet, new articles, partial ones) written by a run."""
+    return [tuple(r) for r in con.execute(
+        "SELECT outlet_id, count(*), count(*) FILTER (WHERE is_partial) FROM articles WHERE run_id = ? "
+        "GROUP BY outlet_id ORDER BY outlet_id", [run_id]).fetchall()]
