@@ -1,0 +1,1 @@
+"""The demo world: nine fictional outlets served over loopback HTTP from a small corpus."""
