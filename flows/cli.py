@@ -43,9 +43,11 @@ def run(config: Annotated[Optional[Path], typer.Option("--config", "-c", envvar=
     from flows.demo import demo_config
     from flows.nightly import RunFailed, nightly, summary_of
     from flows.progress_bars import stage_progress
+    from warehouse.lock import check_free
 
     source = nullcontext(config) if config else demo_config(paths.data_dir)
     try:
+        check_free(paths.db)
         with source as config_path, stage_progress(enabled=not verbose):
             _check_config(Path(config_path))
             result = nightly(config=str(config_path), db=str(paths.db), data_dir=str(paths.data_dir))

@@ -41,7 +41,7 @@ def dedupe(articles: Iterable[Article], seen: dict[tuple[str, str], str]) -> tup
     kept: dict[str, Article] = {}
     dupes: list[tuple[Article, str]] = []
     known = dict(seen)
-    for article in sorted(articles, key=lambda a: (a.article_id, a.page_url)):
+    for article in sorted(articles, key=lambda a: (a.page_url, a.article_id)):
         if article.article_id in kept:
             dupes.append((article, article.article_id))
             continue

@@ -36,7 +36,7 @@ class BoundedBody:
             self._keep(chunk)
             return
         data = chunk
-        while data:
+        while data and not self._inflater.eof:  # bytes after the gzip member are dropped, not buffered
             self._keep(self._inflate(data))
             data = self._inflater.unconsumed_tail
 

@@ -12,9 +12,10 @@ import cronsim
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import ConfigError
+from pipeline.ids import feed_id
 from pipeline.urls import UrlError, canonical_url, check_http_url
 
-DEFAULT_USER_AGENT = "Parallax/0.1 (news coverage research; +https://github.com/parallax-news/parallax)"
+DEFAULT_USER_AGENT = "Parallax/0.1 (news coverage research; set [fetch] user_agent to add your contact)"
 
 
 class Ownership(str, enum.Enum):
@@ -112,6 +113,10 @@ class Outlet(_Strict):
     tags: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")], str] = {}
     active: bool = True
 
+    def feed_ids(self) -> list[tuple[str, str]]:
+        """(feed id, URL) of each of the outlet's feeds."""
+        return [(feed_id(url), url) for url in self.feeds]
+
     @field_validator("homepage")
     @classmethod
     def _homepage_url(cls, value: str) -> str:
@@ -191,15 +196,23 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
 
 
 def _config_error(path: Path, data: dict[str, Any], exc: ValidationError) -> ConfigError:
-    first = exc.errors()[0]
+    errors = _root_errors(exc.errors())
+    first = errors[0]
     key = _key_name(first["loc"], data)
     problem = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         problem = "unknown key"
-    more = len(exc.errors()) - 1
+    more = len(errors) - 1
     if more:
         problem += f" (and {more} more problem{'s' if more > 1 else ''})"
     return ConfigError(str(path), key, problem)
+
+
+def _root_errors(errors: list[Any]) -> list[Any]:
+    """The errors minus those that only follow from another (an outlets list left empty by a bad outlet)."""
+    locs = [e["loc"] for e in errors]
+    return [e for e in errors
+            if not any(len(loc) > len(e["loc"]) and loc[:len(e["loc"])] == e["loc"] for loc in locs)] or errors
 
 
 def _key_name(loc: tuple[Any, ...], data: dict[str, Any]) -> str:

@@ -17,7 +17,10 @@ from pipeline.urls import absolute_link, canonical_url
 
 log = logging.getLogger(__name__)
 
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ENTITY_DECLARATION = re.compile(
+    b"|".join(re.escape("<!ENTITY".encode(codec)) for codec in ("utf-8", "utf-16-le", "utf-16-be",
+                                                                   "utf-32-le", "utf-32-be")),
+    re.IGNORECASE)
 _EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
 _FUTURE_SLACK = timedelta(days=1)
 
@@ -25,7 +28,7 @@ _FUTURE_SLACK = timedelta(days=1)
 def parse_feed(body: bytes, *, feed_id: str, outlet_id: str, url: str, fetched_at: datetime,
                content_type: str = "", max_entries: int = 2000) -> ParsedFeed:
     """Entries of a feed body; a malformed body yields what it can and names its problem."""
-    if _ENTITY_DECLARATION.search(body[:65536]):
+    if _ENTITY_DECLARATION.search(body):  # the whole body: a long comment may come before the DOCTYPE
         return ParsedFeed(entries=(), problem="refused: document declares XML entities")
     try:
         parsed = feedparser.parse(io.BytesIO(body), response_headers=_headers(url, content_type),
@@ -65,14 +68,15 @@ def _collect(parsed: Any, *, feed_id: str, outlet_id: str, url: str, fetched_at:
 def _problem(parsed: Any) -> str:
     if not parsed.get("version") and not parsed.entries:
         return "not a feed: no RSS or Atom document found"
-    if parsed.get("bozo"):
-        exc = parsed.get("bozo_exception")
+    exc = parsed.get("bozo_exception")
+    if parsed.get("bozo") and not isinstance(exc, feedparser.NonXMLContentType):  # only the Content-Type disagreed
         return f"malformed: {type(exc).__name__}: {exc}"[:300]
     return ""
 
 
 def _entry(raw: Any, *, feed_id: str, outlet_id: str, base: str, fetched_at: datetime) -> FeedEntry | None:
-    link = absolute_link(raw.get("link", "") or "", base)
+    raw_link = (raw.get("link", "") or "").strip()
+    link = absolute_link(raw_link, base) if raw_link else None  # no link must not become the feed's URL
     if link is None:
         return None
     key = (raw.get("id") or raw.get("guid") or "").strip() or canonical_url(link)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher
 from pipeline.ids import content_hash
-from pipeline.records import FetchResult, Outcome, Page, ParsedFeed, Validators
+from pipeline.records import (FeedHarvest, FeedTarget, FetchResult, Outcome, Page, PageHarvest, PageTarget,
+                              ParsedFeed)
 from pipeline.robots import RobotsCache
 from pipeline.summary import StageCounts
 
@@ -19,43 +20,6 @@ log = logging.getLogger(__name__)
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FeedTarget:
-    """A feed to fetch, with what we remember of it."""
-
-    feed_id: str
-    outlet_id: str
-    url: str
-    validators: Validators = Validators()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FeedHarvest:
-    """One feed's fetch and, when a body came, its parse."""
-
-    target: FeedTarget
-    result: FetchResult
-    parsed: ParsedFeed | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PageTarget:
-    """A page to fetch, found in a feed entry."""
-
-    url: str
-    outlet_id: str
-    entry_id: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PageHarvest:
-    """One page's fetch; `page` is set when fresh HTML arrived."""
-
-    target: PageTarget
-    result: FetchResult
-    page: Page | None
 
 
 async def harvest_feeds(targets: Sequence[FeedTarget], fetcher: Fetcher, *, max_bytes: int,

@@ -22,3 +22,8 @@ def new_run_id(now: datetime) -> str:
     import secrets
 
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def feed_id(url: str) -> str:
+    """The id of a feed URL."""
+    return stable_id("feed", url)

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 K = TypeVar("K")
 Call = tuple[Any, tuple[Any, ...], dict[str, Any]]
+_READY = "ready"
+_STARTUP_ALLOWANCE_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class _Worker:
     from_worker: Connection
     key: Any = None
     started: float = 0.0
+    ready: bool = False
 
     @property
     def busy(self) -> bool:
@@ -121,21 +124,30 @@ class IsolatedPool(Generic[K]):
         ready = wait([w.from_worker for w in busy], timeout=self._next_timeout(busy))
         for worker in busy:
             if worker.from_worker in ready:
-                yield self._receive(worker)
-            elif time.monotonic() - worker.started > self._deadline_s:
+                yield from self._receive(worker)
+            elif time.monotonic() - worker.started > self._limit(worker):
                 yield self._replace(worker, "deadline")
+
+    def _limit(self, worker: _Worker) -> float:
+        """A call's deadline counts from the moment its worker is ready, not from its start-up."""
+        return self._deadline_s if worker.ready else self._deadline_s + _STARTUP_ALLOWANCE_S
 
     def _next_timeout(self, busy: list[_Worker]) -> float:
         now = time.monotonic()
-        return max(0.0, min(w.started + self._deadline_s - now for w in busy)) + 0.01
+        return max(0.0, min(w.started + self._limit(w) - now for w in busy)) + 0.01
 
-    def _receive(self, worker: _Worker) -> tuple[K, Any]:
+    def _receive(self, worker: _Worker) -> Iterator[tuple[K, Any]]:
         try:
-            key, ok, value = worker.from_worker.recv()
+            message = worker.from_worker.recv()
         except (EOFError, OSError):
-            return self._replace(worker, "worker_died")
+            yield self._replace(worker, "worker_died")
+            return
+        if message == _READY:  # the target is imported: the call's clock starts now
+            worker.ready, worker.started = True, time.monotonic()
+            return
+        key, ok, value = message
         worker.key, worker.started = None, 0.0
-        return key, (value if ok else Failed(value))
+        yield key, (value if ok else Failed(value))
 
     def _replace(self, worker: _Worker, reason: str) -> tuple[K, Any]:
         key = worker.key
@@ -182,7 +194,10 @@ def main(argv: list[str]) -> None:
     limit = int(memory_mb) * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.dup2(2, 1)  # stray prints from libraries go to stderr, never into the channel
-    _serve(_resolve(target), Connection(int(read_fd), writable=False), Connection(int(write_fd), readable=False))
+    fn = _resolve(target)
+    results = Connection(int(write_fd), readable=False)
+    results.send(_READY)
+    _serve(fn, Connection(int(read_fd), writable=False), results)
 
 
 if __name__ == "__main__":

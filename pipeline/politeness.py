@@ -31,7 +31,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if value is None or not value.strip():
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit() also accepts "²", which float() rejects
         seconds = float(value)
     else:
         try:

@@ -129,3 +129,40 @@ class Article:
     partial_reason: str
     text_hash: str
     extractor: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedTarget:
+    """A feed to fetch, with what we remember of it."""
+
+    feed_id: str
+    outlet_id: str
+    url: str
+    validators: Validators = Validators()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedHarvest:
+    """One feed's fetch and, when a body came, its parse."""
+
+    target: FeedTarget
+    result: FetchResult
+    parsed: ParsedFeed | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageTarget:
+    """A page to fetch, found in a feed entry."""
+
+    url: str
+    outlet_id: str
+    entry_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageHarvest:
+    """One page's fetch; `page` is set when fresh HTML arrived."""
+
+    target: PageTarget
+    result: FetchResult
+    page: Page | None

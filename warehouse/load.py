@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import os
@@ -14,10 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.config import Config
-from pipeline.harvest import FeedHarvest, PageHarvest
-from pipeline.ids import stable_id
-from pipeline.records import Article, FetchResult
-from pipeline.text import clean_text
+from pipeline.records import Article, FeedHarvest, FetchResult, PageHarvest
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +55,16 @@ def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
     return {k: _clean_value(v) for k, v in row.items()}
 
 
+def _storable(text: str) -> str:
+    """Text DuckDB accepts: lone surrogates replaced, NUL removed."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
 def _clean_value(value: Any) -> Any:
     if isinstance(value, str):
-        return clean_text(value)
+        return _storable(value)
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
-        return [clean_text(v) for v in value]
+        return [_storable(v) for v in value]
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -107,16 +110,11 @@ def sync_outlets(con: duckdb.DuckDBPyConnection, config: Config, *, run_id: str)
     con.execute("UPDATE outlets SET active = false")
     insert_new(con, "outlets", [_outlet_row(o, first_seen.get(o.id, run_id), run_id) for o in config.outlets],
                ["outlet_id"])
-    wanted = [feed_id(u) for o in config.outlets for u in o.feeds]
-    con.execute("UPDATE feeds SET active = list_contains(?, feed_id)", [wanted])
-    insert_new(con, "feeds", [dict(feed_id=feed_id(u), outlet_id=o.id, url=u, active=True, first_run_id=run_id)
-                              for o in config.outlets for u in o.feeds], ["feed_id"])
+    feeds = [(o.id, fid, url) for o in config.outlets for fid, url in o.feed_ids()]
+    con.execute("UPDATE feeds SET active = list_contains(?, feed_id)", [[fid for _, fid, _ in feeds]])
+    insert_new(con, "feeds", [dict(feed_id=fid, outlet_id=oid, url=url, active=True, first_run_id=run_id)
+                              for oid, fid, url in feeds], ["feed_id"])
     con.execute("COMMIT")
-
-
-def feed_id(url: str) -> str:
-    """The id of a feed URL."""
-    return stable_id("feed", url)
 
 
 def _outlet_row(outlet: Any, first_run_id: str, run_id: str) -> dict[str, Any]:
@@ -128,7 +126,7 @@ def _outlet_row(outlet: Any, first_run_id: str, run_id: str) -> dict[str, Any]:
 def _attempt_row(run_id: str, kind: str, target_id: str | None, outlet_id: str | None,
                  result: FetchResult, **extra: Any) -> dict[str, Any]:
     key = f"{run_id}|{kind}|{result.url}|{result.started_at.isoformat()}"
-    return dict(attempt_id=stable_id("attempt", key), run_id=run_id, kind=kind, target_id=target_id,
+    return dict(attempt_id=hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32], run_id=run_id, kind=kind, target_id=target_id,
                 outlet_id=outlet_id, url=result.url, final_url=result.final_url, started_at=result.started_at,
                 elapsed_s=result.elapsed_s, outcome=result.outcome.value, http_status=result.status,
                 reason=result.reason, bytes=result.bytes_read, tries=result.tries,

@@ -63,6 +63,21 @@ def is_held_here(db_path: Path) -> bool:
 
 
 def _acquire(db_path: Path, run_id: str) -> int:
+    fd = _acquire_probe(db_path)
+    info = {"run_id": run_id, "since": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pid": os.getpid()}
+    os.ftruncate(fd, 0)
+    os.write(fd, json.dumps(info).encode())
+    return fd
+
+
+def check_free(db_path: Path) -> None:
+    """Raise WarehouseBusy now if another process holds the writer lock (a fast pre-check)."""
+    if is_held_here(db_path):
+        return
+    os.close(_acquire_probe(db_path))
+
+
+def _acquire_probe(db_path: Path) -> int:
     path = lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -71,7 +86,4 @@ def _acquire(db_path: Path, run_id: str) -> int:
     except BlockingIOError:
         os.close(fd)
         raise WarehouseBusy(f"warehouse busy ({holder(db_path) or 'another process holds ' + str(path)})") from None
-    info = {"run_id": run_id, "since": datetime.now(timezone.utc).isoformat(timespec="seconds"), "pid": os.getpid()}
-    os.ftruncate(fd, 0)
-    os.write(fd, json.dumps(info).encode())
     return fd

@@ -7,8 +7,7 @@ from typing import Any
 
 import duckdb
 
-from pipeline.harvest import FeedTarget, PageTarget
-from pipeline.records import FeedEntry, Page, Validators
+from pipeline.records import FeedEntry, FeedTarget, Page, PageTarget, Validators
 
 
 def feed_targets(con: duckdb.DuckDBPyConnection) -> list[FeedTarget]:
