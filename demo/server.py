@@ -9,7 +9,7 @@ import logging
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -112,14 +112,35 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemoFaults:
+    """Faults the demo world serves on purpose: feeds cut short, pages that fail at first."""
+
+    malformed_feeds: frozenset[tuple[str, str]] = frozenset()
+    flaky_pages: Mapping[tuple[str, str], int] = field(default_factory=dict)
+
+
+# The demo's own faults: a malformed comments feed, and a page that fails three times
+# (one night's attempt with its two retries) before it answers.
+DEMO_FAULTS = DemoFaults(malformed_feeds=frozenset({("tribune", "/feed/comments/")}),
+                         flaky_pages={("hpr", "/2024/01/12/red-sea-strikes.html"): 3})
+
+
+def _truncated(body: bytes) -> bytes:
+    """A feed cut off in the middle, as a dropped connection or a broken generator leaves it."""
+    return body[: int(len(body) * 0.6)]
+
+
 class DemoWorld:
     """The nine demo outlets, each served from its own loopback origin (a context manager)."""
 
     def __init__(self, corpus: DemoCorpus | None = None, *,
-                 as_of: datetime | None = None) -> None:
+                 as_of: datetime | None = None, faults: DemoFaults | None = None) -> None:
         """Load the corpus (default: demo/corpus) and start one server per outlet."""
         self.corpus = corpus if corpus is not None else load_corpus()
         self.as_of = as_of
+        self.faults = faults or DemoFaults()
+        self._fault_hits: dict[tuple[str, str], int] = {}
         self.requests: list[RequestRecord] = []
         self.bases: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -206,12 +227,26 @@ class DemoWorld:
     def respond(self, outlet_id: str, target: str, headers: Mapping[str, str]) -> Reply:
         """Answer a GET for `target` on an outlet's origin (header names lower-cased)."""
         outlet = self.corpus.outlet(outlet_id)
-        resource = self.resource(outlet, urlsplit(target).path)
+        path = urlsplit(target).path
+        if self._fails_now(outlet_id, path):
+            return _reply(503, b"Service temporarily unavailable", "text/plain; charset=utf-8", headers)
+        resource = self.resource(outlet, path)
+        if resource is not None and (outlet_id, path) in self.faults.malformed_feeds:
+            resource = Resource(_truncated(resource.body), resource.content_type, resource.last_modified, cacheable=True)
         if resource is None:
             return _reply(404, render_not_found(outlet), HTML, headers)
         if not resource.cacheable:
             return _reply(200, resource.body, resource.content_type, headers)
         return _conditional_reply(resource, headers)
+
+    def _fails_now(self, outlet_id: str, path: str) -> bool:
+        """Whether this request to a flaky page must fail (the first N requests do)."""
+        key = (outlet_id, path)
+        if key not in self.faults.flaky_pages:
+            return False
+        with self._lock:
+            self._fault_hits[key] = self._fault_hits.get(key, 0) + 1
+            return self._fault_hits[key] <= self.faults.flaky_pages[key]
 
     def resource(self, outlet: DemoOutlet, path: str) -> Resource | None:
         """What a path serves on an outlet's origin, or None for a 404."""

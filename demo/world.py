@@ -5,7 +5,7 @@ import logging
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Mapping
@@ -249,3 +249,13 @@ def _utc(value: Any, path: Path) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
+
+
+def demo_nights(corpus: DemoCorpus) -> list[datetime]:
+    """One night per day from the first article's day to the last's: the end of each day, UTC."""
+    if not corpus.articles:
+        return []
+    first = min(a.published for a in corpus.articles).date()
+    last = max(a.published for a in corpus.articles).date()
+    days = (last - first).days + 1
+    return [datetime.combine(first + timedelta(days=d), time(23, 59, 59), tzinfo=timezone.utc) for d in range(days)]

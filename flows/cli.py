@@ -58,6 +58,88 @@ def run(config: Annotated[Optional[Path], typer.Option("--config", "-c", envvar=
     _print_summary(summary_of(result), paths)
 
 
+@app.command()
+def demo(db: DbOption = None, data_dir: DataOption = None,
+         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the logs.")] = False) -> None:
+    """Serve the bundled demo world on 127.0.0.1 and run it night by night (safe to rerun)."""
+    paths = resolve_paths(db, data_dir)
+    _setup(paths, verbose)
+    from flows.demo import run_demo
+    from flows.nightly import RunFailed, nightly, summary_of
+    from warehouse.lock import check_free
+
+    def night(config: Path, when: datetime) -> dict:
+        typer.echo(f"night of {when:%Y-%m-%d}: ", nl=False)
+        try:
+            result = summary_of(nightly(config=str(config), db=str(paths.db), data_dir=str(paths.data_dir)))
+        except RunFailed as exc:
+            typer.echo(str(exc))
+            return {"failed": str(exc)}
+        extract, pages = result.stage("extract"), result.stage("pages")
+        typer.echo(f"{result.status}; {extract.new_rows} new articles, {pages.failed} pages failed")
+        return result.as_dict()
+
+    try:
+        check_free(paths.db)
+        nights = run_demo(paths.data_dir, night)
+    except ParallaxError as exc:
+        _fail(str(exc))
+    _print_demo(nights, paths)
+
+
+def _print_demo(nights: list[dict], paths: Paths) -> None:
+    from warehouse.connect import reader
+
+    with reader(paths.db) as con:
+        articles, outlets, runs = con.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM outlets WHERE active), "
+            "(SELECT count(*) FROM runs)").fetchone()
+    failed = sum(1 for n in nights if "failed" in n)
+    typer.echo(f"demo: {len(nights)} nights ({failed} failed); the warehouse holds {articles} articles "
+               f"from {outlets} outlets after {runs} runs")
+    typer.echo(f"  warehouse: {paths.db}")
+    typer.echo(f"  report: {paths.reports / 'latest.md'}")
+    typer.echo(f"  try: parallax sql \"SELECT outlet_id, title FROM articles WHERE text ILIKE '%Steadfast%'\"")
+
+
+@app.command()
+def backfill(file: Annotated[Path, typer.Argument(help="Archive: .jsonl/.ndjson (optionally .gz) or .warc/.warc.gz")],
+             db: DbOption = None, data_dir: DataOption = None,
+             verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the logs instead of a progress bar.")] = False) -> None:
+    """Load an archive of articles without fetching; bad lines are reported and skipped."""
+    paths = resolve_paths(db, data_dir)
+    _setup(paths, verbose)
+    from flows.backfill import backfill as backfill_flow
+    from flows.nightly import RunFailed, summary_of
+    from flows.progress_bars import stage_progress
+    from warehouse.lock import check_free
+
+    try:
+        check_free(paths.db)
+        if not file.is_file():
+            _fail(f"{file}: no such file")
+        with stage_progress(enabled=not verbose):
+            result = backfill_flow(file=str(file), db=str(paths.db), data_dir=str(paths.data_dir))
+    except RunFailed as exc:
+        _fail(str(exc), code=1)
+    except ParallaxError as exc:
+        _fail(str(exc))
+    _print_backfill(summary_of(result), paths)
+
+
+def _print_backfill(summary: Any, paths: Paths) -> None:
+    stage = summary.stage("archive")
+    typer.echo(f"backfill {summary.run_id}: {summary.status} ({summary.verdict})")
+    typer.echo(f"  items read: {stage.items_in}; articles new: {stage.ok}; duplicates: {stage.unchanged}; "
+               f"rejected: {stage.failed}")
+    for _, where, why in stage.failures[:10]:
+        typer.echo(f"  rejected {where}: {why}")
+    if stage.failed > 10:
+        typer.echo(f"  … {stage.failed - 10} more in table archive_rejects / extractions")
+    typer.echo(f"  elapsed: {summary.elapsed_s:.1f} s")
+    typer.echo(f"  warehouse: {paths.db}")
+
+
 def _check_config(path: Path) -> None:
     from pipeline.config import load_config
 

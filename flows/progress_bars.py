@@ -9,7 +9,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from flows import progress
 
-_LABELS = {"feeds": "fetching feeds", "pages": "fetching pages", "extract": "extracting articles"}
+_LABELS = {"feeds": "fetching feeds", "pages": "fetching pages", "extract": "extracting articles",
+           "archive": "loading archive"}
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flows import progress
+from pipeline.archive import ArchiveFormatError
 from pipeline.articles import assemble, dedupe
 from pipeline.config import Config, load_config
 from pipeline.extract import extract_article
@@ -37,6 +38,15 @@ def open_run(run_id: str, db: Path, config_path: Path, kind: str = "nightly") ->
                                  started_at=datetime.now(timezone.utc))
         load.sync_outlets(con, config, run_id=run_id)
     return crashed
+
+
+def open_backfill(run_id: str, db: Path, archive: Path) -> list[str]:
+    """Migrate and record a backfill run (no config: outlets come from the archive)."""
+    if not archive.is_file():
+        raise ArchiveFormatError(f"{archive}: no such file")
+    with writer(db) as con:
+        return load.start_run(con, run_id=run_id, kind="backfill", config_path=str(archive),
+                              config_hash="", started_at=datetime.now(timezone.utc))
 
 
 def _politeness(config: Config) -> Politeness:
@@ -106,13 +116,19 @@ def extract_articles(run_id: str, db: Path, config_path: Path) -> StageCounts:
     """Extract every page that has no article yet, in isolated workers; store articles."""
     config = load_config(config_path)
     started = datetime.now(timezone.utc)
+    with writer(db) as con:
+        due = read.count_pending_extractions(con, max_attempts=3)
+        progress.advance("extract", 0, due)
+        counts = _extract_due(con, run_id, config, due) if due else StageCounts(stage="extract")
+        _record(con, run_id, started, counts)
+    return counts
+
+
+def _extract_due(con, run_id: str, config: Config, due: int) -> StageCounts:
     totals = dict(items_in=0, ok=0, failed=0, new_rows=0, duplicates=0)
     failures: list[tuple[str, str, str]] = []
     s = config.extract
-    with writer(db) as con, IsolatedPool(extract_article, workers=s.workers, deadline_s=s.deadline_s,
-                                         memory_mb=s.memory_mb) as pool:
-        due = read.count_pending_extractions(con, max_attempts=3)
-        progress.advance("extract", 0, due)
+    with IsolatedPool(extract_article, workers=s.workers, deadline_s=s.deadline_s, memory_mb=s.memory_mb) as pool:
         for batch in read.pending_extractions(con, max_attempts=3):
             calls = [(page.url, (page.html, page.final_url),
                       {"entry": entry, "fetched_at": page.fetched_at, "min_text_chars": s.min_text_chars})
@@ -125,11 +141,9 @@ def extract_articles(run_id: str, db: Path, config_path: Path) -> StageCounts:
             failures += [(outlets[url], url, why) for url, why in failed]
             totals = _add(totals, items_in=len(batch), ok=len(kept), failed=len(failed), duplicates=len(dupes))
             progress.advance("extract", totals["items_in"], due)
-        counts = StageCounts(stage="extract", items_in=totals["items_in"], ok=totals["ok"], failed=totals["failed"],
-                             unchanged=totals["duplicates"], new_rows=totals["new_rows"], failures=tuple(failures),
-                             note=f"{pool.killed} workers killed")
-        _record(con, run_id, started, counts)
-    return counts
+    return StageCounts(stage="extract", items_in=totals["items_in"], ok=totals["ok"], failed=totals["failed"],
+                       unchanged=totals["duplicates"], new_rows=totals["new_rows"], failures=tuple(failures),
+                       note=f"{pool.killed} workers killed")
 
 
 def _add(totals: dict[str, int], **more: int) -> dict[str, int]:
@@ -147,7 +161,7 @@ def _record(con, run_id: str, started: datetime, counts: StageCounts) -> None:
 def close_run(run_id: str, db: Path, reports: Path, started_at: datetime,
               stages: Sequence[StageCounts], error: str | None = None) -> RunSummary:
     """Decide the run's status, record it, and write the run report; returns the summary."""
-    status, verdict = run_status(_stage(stages, "feeds"))
+    status, verdict = run_status(stages)
     if error:
         status, verdict = "failed", error
     summary = RunSummary(run_id=run_id, status=status, verdict=verdict, started_at=started_at,
@@ -158,10 +172,6 @@ def close_run(run_id: str, db: Path, reports: Path, started_at: datetime,
                                  articles_by_outlet=read.articles_by_outlet(con, run_id))
     write_report(reports, summary, text)
     return summary
-
-
-def _stage(stages: Sequence[StageCounts], name: str) -> StageCounts:
-    return next((s for s in stages if s.stage == name), StageCounts(stage=name))
 
 
 def write_report(reports: Path, summary: RunSummary, text: str) -> Path:

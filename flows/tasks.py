@@ -18,34 +18,34 @@ def only_transient(_task: Any, _run: Any, state: Any) -> bool:
     return isinstance(getattr(state, "data", None), TransientError)
 
 
-_RETRY = dict(retries=2, retry_delay_seconds=[2, 10], retry_jitter_factor=0.5, retry_condition_fn=only_transient)
+RETRY_TRANSIENT = dict(retries=2, retry_delay_seconds=[2, 10], retry_jitter_factor=0.5, retry_condition_fn=only_transient)
 
 
-@task(name="open_run", **_RETRY)
+@task(name="open_run", **RETRY_TRANSIENT)
 def open_run(run_id: str, db: Path, config: Path, kind: str = "nightly") -> list[str]:
     """Validate config, migrate, record the run."""
     return stages.open_run(run_id, db, config, kind)
 
 
-@task(name="fetch_feeds", **_RETRY)
+@task(name="fetch_feeds", **RETRY_TRANSIENT)
 def fetch_feeds(run_id: str, db: Path, config: Path) -> StageCounts:
     """Fetch and parse the feeds."""
     return stages.fetch_feeds(run_id, db, config)
 
 
-@task(name="fetch_pages", **_RETRY)
+@task(name="fetch_pages", **RETRY_TRANSIENT)
 def fetch_pages(run_id: str, db: Path, config: Path) -> StageCounts:
     """Fetch the new entries' pages."""
     return stages.fetch_pages(run_id, db, config)
 
 
-@task(name="extract_articles", **_RETRY)
+@task(name="extract_articles", **RETRY_TRANSIENT)
 def extract_articles(run_id: str, db: Path, config: Path) -> StageCounts:
     """Extract articles from new pages."""
     return stages.extract_articles(run_id, db, config)
 
 
-@task(name="close_run", **_RETRY)
+@task(name="close_run", **RETRY_TRANSIENT)
 def close_run(run_id: str, db: Path, reports: Path, started_at: datetime, counts: list[StageCounts],
               error: str | None = None) -> RunSummary:
     """Record the outcome, write the report and attach it to the flow run."""

@@ -30,13 +30,13 @@ class BoundedBody:
         self.raw_bytes = 0
 
     def feed(self, chunk: bytes) -> None:
-        """Add one raw chunk from the wire."""
+        """Add one raw chunk from the wire; bytes after the end of a gzip stream are dropped."""
         self.raw_bytes += len(chunk)
         if self._inflater is None:
             self._keep(chunk)
             return
         data = chunk
-        while data and not self._inflater.eof:  # bytes after the gzip member are dropped, not buffered
+        while data and not self._inflater.eof:  # zlib would buffer them all in unused_data
             self._keep(self._inflate(data))
             data = self._inflater.unconsumed_tail
 

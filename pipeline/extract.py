@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import py3langid
 import trafilatura
+from tld import get_fld
 
 from pipeline.pagemeta import date_from_url, read_page_meta
 from pipeline.records import Extraction, FeedEntry
@@ -86,8 +87,14 @@ def _canonical(declared: str, url: str) -> str:
 
 
 def _same_site(a: str, b: str) -> bool:
-    host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
-    return host_a.split(".")[-2:] == host_b.split(".")[-2:] and urlsplit(a).port == urlsplit(b).port
+    """Same registrable domain (news.bbc.co.uk and www.bbc.co.uk, not bbc.co.uk and itv.co.uk) and port."""
+    parts_a, parts_b = urlsplit(a), urlsplit(b)
+    return _site(parts_a.hostname or "") == _site(parts_b.hostname or "") and parts_a.port == parts_b.port
+
+
+def _site(host: str) -> str:
+    """The registrable domain by the public suffix list; an IP address or local name stands for itself."""
+    return get_fld(host, fix_protocol=True, fail_silently=True) or host.lower()
 
 
 def detect_language(text: str, *, hint: str = "") -> str:

@@ -166,3 +166,13 @@ class PageHarvest:
     target: PageTarget
     result: FetchResult
     page: Page | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewOutlet:
+    """An outlet first met in an archive, created from its name."""
+
+    outlet_id: str
+    name: str
+    homepage: str
+    language: str

@@ -1,6 +1,7 @@
 """What a run did, and the verdict on it: a pure function of the stage counts."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,8 +46,27 @@ class RunSummary:
         return asdict(self) | {"elapsed_s": self.elapsed_s}
 
 
-def run_status(feeds: StageCounts, *, max_failed_ratio: float = 0.2) -> tuple[str, str]:
-    """Final status and a one-line verdict from the feed stage (P7: failures are not hidden)."""
+def run_status(stages: Sequence[StageCounts], *, max_failed_ratio: float = 0.2) -> tuple[str, str]:
+    """Final status and a one-line verdict: from the feed stage of a night, the archive stage of a backfill."""
+    by_name = {s.stage: s for s in stages}
+    if "archive" in by_name:
+        return archive_status(by_name["archive"])
+    return feed_status(by_name.get("feeds", StageCounts(stage="feeds")), max_failed_ratio=max_failed_ratio)
+
+
+def archive_status(archive: StageCounts) -> tuple[str, str]:
+    """A backfill fails when nothing could be read; rejected lines make it complete with failures."""
+    if archive.items_in == 0:
+        return "failed", "the archive holds no articles"
+    if archive.ok + archive.unchanged == 0:
+        return "failed", f"none of {archive.items_in} archive items could be loaded"
+    if archive.failed:
+        return "completed_with_failures", f"{archive.failed} of {archive.items_in} archive items rejected"
+    return "completed", f"all {archive.items_in} archive items read"
+
+
+def feed_status(feeds: StageCounts, *, max_failed_ratio: float = 0.2) -> tuple[str, str]:
+    """Final status of a night (P7: failures are not hidden behind a green run)."""
     if feeds.items_in == 0:
         return "failed", "no active feeds in the configuration"
     reached = feeds.ok + feeds.unchanged

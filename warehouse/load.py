@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.config import Config
-from pipeline.records import Article, FeedHarvest, FetchResult, PageHarvest
+from pipeline.records import Article, FeedHarvest, FetchResult, NewOutlet, Page, PageHarvest
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def _feed_attempt_row(run_id: str, harvest: FeedHarvest) -> dict[str, Any]:
     parsed = harvest.parsed
     return _attempt_row(run_id, "feed", harvest.target.feed_id, harvest.target.outlet_id, harvest.result,
                         etag=v.etag, last_modified=v.last_modified, body_hash=v.body_hash,
-                        parse_problem=parsed.problem if parsed else None,
+                        parse_problem=(parsed.problem or None) if parsed else None,
                         entries=len(parsed.entries) if parsed else None)
 
 
@@ -179,8 +179,11 @@ def load_page_harvests(con: duckdb.DuckDBPyConnection, *, run_id: str, harvests:
 
 
 def _page_row(run_id: str, harvest: PageHarvest) -> dict[str, Any]:
-    page = harvest.page
-    assert page is not None
+    assert harvest.page is not None
+    return _page_record(run_id, harvest.page)
+
+
+def _page_record(run_id: str, page: Page) -> dict[str, Any]:
     return dict(url=page.url, final_url=page.final_url, outlet_id=page.outlet_id, entry_id=page.entry_id,
                 http_status=page.status, fetched_at=page.fetched_at, content_hash=page.content_hash,
                 bytes=len(page.html), html_gz=gzip.compress(page.html, compresslevel=6), run_id=run_id)
@@ -213,3 +216,23 @@ def _article_row(run_id: str, a: Article, now: datetime) -> dict[str, Any]:
                 published_at=a.published_at, date_source=a.date_source, is_partial=a.partial,
                 partial_reason=a.partial_reason, text_hash=a.text_hash, word_count=len(a.text.split()),
                 extractor=a.extractor, run_id=run_id, extracted_at=now)
+
+
+def load_new_outlets(con: duckdb.DuckDBPyConnection, *, run_id: str, outlets: Sequence[NewOutlet]) -> int:
+    """Create outlets first met in an archive (country ZZ, ownership other, tagged origin=archive)."""
+    rows = [dict(outlet_id=o.outlet_id, name=o.name, homepage=o.homepage, language=o.language, country="ZZ",
+                 ownership="other", tags=json.dumps({"origin": "archive"}), active=True, first_run_id=run_id,
+                 updated_run_id=run_id) for o in outlets]
+    return insert_new(con, "outlets", rows, ["outlet_id"])
+
+
+def load_pages(con: duckdb.DuckDBPyConnection, *, run_id: str, pages: Sequence[Page]) -> int:
+    """Store pages that came from an archive rather than a fetch."""
+    return insert_new(con, "pages", [_page_record(run_id, p) for p in pages], ["url"])
+
+
+def load_rejects(con: duckdb.DuckDBPyConnection, *, run_id: str, source: str,
+                 problems: Sequence[tuple[int, str]]) -> None:
+    """Record archive lines that could not be loaded."""
+    insert_new(con, "archive_rejects", [dict(run_id=run_id, source=source, line=line, reason=reason)
+                                        for line, reason in problems], ["run_id", "source", "line"])

@@ -132,3 +132,19 @@ def articles_by_outlet(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tupl
     return [tuple(r) for r in con.execute(
         "SELECT outlet_id, count(*), count(*) FILTER (WHERE is_partial) FROM articles WHERE run_id = ? "
         "GROUP BY outlet_id ORDER BY outlet_id", [run_id]).fetchall()]
+
+
+def outlet_keys(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Lower-cased outlet ids and names → outlet id."""
+    keys: dict[str, str] = {}
+    for outlet_id, name in con.execute("SELECT outlet_id, name FROM outlets ORDER BY outlet_id").fetchall():
+        keys.setdefault(name.lower(), outlet_id)
+        keys[outlet_id.lower()] = outlet_id
+    return keys
+
+
+def stored_article_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[str]:
+    """Which of these canonical URLs already have an article or a page."""
+    rows = con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?)) "
+                       "UNION SELECT url FROM pages WHERE url IN (SELECT unnest(?))", [urls, urls]).fetchall()
+    return {r[0] for r in rows}

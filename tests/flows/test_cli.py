@@ -30,7 +30,8 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess
 def test_demo_run_succeeds_and_summarises(demo_run) -> None:
     cwd, result = demo_run
     assert result.returncode == 0, result.stderr
-    assert re.search(r"feeds: 10 ok, 0 unchanged, 0 failed of 10", result.stdout)
+    assert re.search(r"feeds: 11 ok, 0 unchanged, 0 failed of 11", result.stdout)
+    assert re.search(r"pages: 64 fetched, 1 failed of 65", result.stdout)  # the demo's flaky page
     assert re.search(r"articles: (\d+) new", result.stdout)
     assert int(re.search(r"articles: (\d+) new", result.stdout).group(1)) >= 60
     assert (cwd / "parallax-data" / "warehouse.duckdb").exists()
@@ -41,6 +42,7 @@ def test_demo_report_written(demo_run) -> None:
     cwd, _ = demo_run
     report = (cwd / "parallax-data" / "reports" / "latest.md").read_text(encoding="utf-8")
     assert "| rundblick |" in report and "status: **completed**" in report
+    assert "http_503" in report  # the flaky page's failure is listed with its reason
 
 
 def test_sql_json_and_csv(demo_run) -> None:
@@ -65,7 +67,7 @@ def test_status_lists_runs_and_feeds(demo_run) -> None:
     out = parallax("status", cwd=cwd)
     assert out.returncode == 0
     assert re.search(r"run \S+\s+completed", out.stdout) and "fetch_feeds" not in out.stdout
-    assert out.stdout.count("failures in a row: 0") == 10
+    assert out.stdout.count("failures in a row: 0") == 11
 
 
 def test_second_writer_refused_with_run_and_time(demo_run) -> None:
@@ -109,3 +111,17 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
     assert names and all(f"parallax {n}" in readme for n in names)
+
+
+def test_demo_runs_night_by_night_and_is_safe_to_rerun(tmp_path: Path) -> None:
+    first = parallax("demo", cwd=tmp_path, timeout=400)
+    assert first.returncode == 0, first.stderr
+    nights = re.findall(r"night of (2024-01-\d\d): (\w+); (\d+) new articles", first.stdout)
+    assert len(nights) == 20 and nights[0][0] == "2024-01-10" and nights[-1][0] == "2024-01-29"
+    assert sum(int(n) for _, _, n in nights) == 65  # the flaky page comes in a night late
+    assert dict((d, s) for d, s, _ in nights)["2024-01-12"] == "completed"
+    assert "the warehouse holds 65 articles from 9 outlets after 20 runs" in first.stdout
+    again = parallax("demo", cwd=tmp_path, timeout=400)
+    assert again.returncode == 0
+    assert sum(int(n) for n in re.findall(r"; (\d+) new articles", again.stdout)) == 0
+    assert "the warehouse holds 65 articles from 9 outlets after 40 runs" in again.stdout
