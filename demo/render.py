@@ -1,6 +1,7 @@
 """Pure renderers for the demo world: feeds, article pages, homepages and robots.txt."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from string import Template
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Any, Iterable, Literal, Mapping, Sequence
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -322,9 +323,74 @@ STYLES: Mapping[str, OutletStyle] = {
 }
 
 
+# Labels of the plain style given to outlets without a hand-made one (synthetic worlds).
+_DERIVED_LABELS: Mapping[str, Mapping[str, Any]] = {
+    "en": dict(
+        nav=("News", "World", "Politics", "Business", "Economy", "Opinion", "Culture", "Sport"),
+        home_label="Home", byline_prefix="By", date_fmt="$d $month $yyyy, $HH:$MM",
+        cookie=("{name} uses cookies to run this website and, if you agree, to measure how "
+                "our journalism is read."),
+        cookie_accept="Accept", cookie_reject="Settings",
+        newsletter_title="The {name} briefing",
+        newsletter_text="The day's main stories from {name}, in your inbox every morning.",
+        newsletter_button="Sign up", read_more="Related stories", share_label="Share",
+        wall_title="Subscribe to continue reading",
+        wall_text="This story is for {name} subscribers.", wall_button="Subscribe",
+        footer=("About us", "Contact", "Corrections", "Advertise", "Terms of use",
+                "Privacy policy", "Cookie settings", "Archive")),
+    "de": dict(
+        nav=("Startseite", "Politik", "Ausland", "Wirtschaft", "Meinung", "Kultur", "Sport"),
+        home_label="Startseite", byline_prefix="Von", date_fmt="$dd.$mm.$yyyy, $HH:$MM Uhr",
+        cookie=("{name} verwendet Cookies, um diese Website zu betreiben und, mit Ihrer "
+                "Einwilligung, die Nutzung unserer Artikel zu messen."),
+        cookie_accept="Akzeptieren", cookie_reject="Einstellungen",
+        newsletter_title="Der Newsletter von {name}",
+        newsletter_text="Die wichtigsten Nachrichten von {name} jeden Morgen in Ihrem Postfach.",
+        newsletter_button="Anmelden", read_more="Mehr zum Thema", share_label="Teilen",
+        wall_title="Jetzt abonnieren und weiterlesen",
+        wall_text="Dieser Artikel ist Abonnenten von {name} vorbehalten.",
+        wall_button="Abonnieren",
+        footer=("Impressum", "Datenschutz", "Kontakt", "Mediadaten", "AGB", "Archiv")),
+    "fr": dict(
+        nav=("Accueil", "International", "Politique", "Économie", "Société", "Culture"),
+        home_label="Accueil", byline_prefix="Par", date_fmt="Publié le $d $month $yyyy à ${HH}h$MM",
+        cookie=("{name} utilise des cookies pour faire fonctionner ce site et, avec votre "
+                "accord, mesurer l'audience de ses articles."),
+        cookie_accept="Accepter", cookie_reject="Paramétrer",
+        newsletter_title="La lettre de {name}",
+        newsletter_text="L'essentiel de l'actualité choisi par {name}, chaque matin.",
+        newsletter_button="Je m'inscris", read_more="Lire aussi", share_label="Partager",
+        wall_title="Abonnez-vous pour lire la suite",
+        wall_text="Cet article est réservé aux abonnés de {name}.", wall_button="Je m'abonne",
+        footer=("Mentions légales", "Confidentialité", "Cookies", "Contact", "Publicité")),
+}
+
+
 def style_of(outlet: DemoOutlet) -> OutletStyle:
-    """Return the outlet's style (KeyError for an outlet the demo does not know)."""
-    return STYLES[outlet.id]
+    """Return the outlet's hand-made style, or a plain one derived from its name and language."""
+    style = STYLES.get(outlet.id)
+    if style is not None:
+        return style
+    return _derived_style(outlet.id, outlet.name, outlet.language, outlet.ownership)
+
+
+@functools.lru_cache(maxsize=4096)
+def _derived_style(outlet_id: str, name: str, language: str, ownership: str) -> OutletStyle:
+    """A plain, deterministic style for an outlet the demo has no hand-made style for."""
+    labels = {k: (v.replace("{name}", name) if isinstance(v, str) else v)
+              for k, v in _DERIVED_LABELS.get(language, _DERIVED_LABELS["en"]).items()}
+    digest = _digest(outlet_id + name)
+    css = re.sub(r"[^a-z0-9]", "", outlet_id.lower()) or "x"
+    return OutletStyle(
+        css=css, domain=f"{slugify(name)}.example", tagline=name,
+        no_author=name, utc_offset_h=0 if language == "en" else 1,
+        meta=("jsonld", "og", "url")[digest % 3],
+        tracking="?utm_source=rss&utm_medium=feed" if digest % 5 == 0 else "",
+        full_content=ownership == "wire",
+        copyright=f"© {name} 2024. All rights reserved.",
+        analytics=('window.dataLayer = window.dataLayer || [];\ndataLayer.push({"page": $id, '
+                   '"section": $section});'),
+        **labels)
 
 
 def boilerplate_markers(outlet: DemoOutlet) -> tuple[str, ...]:

@@ -160,9 +160,17 @@ def _outlet(table: dict[str, Any], path: Path) -> DemoOutlet:
             id=oid, name=table["name"], homepage=table["homepage"], feeds=tuple(table["feeds"]),
             language=table["language"], country=table["country"], ownership=table["ownership"],
             tags=MappingProxyType(dict(table.get("tags", {}))),
-            feed_format=FEED_FORMATS.get(oid, "rss"))
+            feed_format=_feed_format(oid, table["feeds"]))
     except KeyError as exc:
         raise ValueError(f"{path}: outlet table lacks key {exc.args[0]!r}") from None
+
+
+def _feed_format(outlet_id: str, feeds: list[str]) -> FeedFormat:
+    """A demo outlet's known format; otherwise atom when a feed path names it, else rss."""
+    known = FEED_FORMATS.get(outlet_id)
+    if known is not None:
+        return known
+    return "atom" if any("atom" in strip_base(feed).lower() for feed in feeds) else "rss"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -115,6 +115,7 @@ def backfill(file: str, db: str | None = None, data_dir: str | None = None) -> d
         open_backfill_task(run_id, paths.db, archive)
         try:
             counts = [load_archive_task(run_id, paths.db, archive)]
+            counts.append(tasks.match_events(run_id, paths.db))
         except Exception as exc:
             tasks.close_run(run_id, paths.db, paths.reports, started, [], error=f"{type(exc).__name__}: {exc}")
             raise

@@ -196,7 +196,7 @@ def _format(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, limit: in
         return json.dumps([dict(zip(columns, r)) for r in rows], default=_jsonable, ensure_ascii=False, indent=1)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(rows)
         return out.getvalue().rstrip("\n")
@@ -256,6 +256,11 @@ def check_config(config: Annotated[Path, typer.Argument(help="Outlets config to 
         _fail(str(exc))
     feeds = sum(len(o.feeds) for o in loaded.outlets)
     typer.echo(f"{config}: ok ({len(loaded.outlets)} outlets, {feeds} feeds)")
+
+
+from flows.cli_events import events_app  # noqa: E402  (registered last: `parallax events ...`)
+
+app.add_typer(events_app, name="events")
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ def nightly(config: str, db: str | None = None, data_dir: str | None = None) -> 
         tasks.open_run(run_id, paths.db, Path(config))
         counts: list[StageCounts] = []
         try:
-            for stage in (tasks.fetch_feeds, tasks.fetch_pages, tasks.extract_articles):
+            for stage in (tasks.fetch_feeds, tasks.fetch_pages, tasks.extract_articles, tasks.match_events):
                 counts.append(stage(run_id, paths.db, Path(config)))
                 logger.info("%s", _line(counts[-1]))
         except Exception as exc:

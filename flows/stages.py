@@ -15,7 +15,9 @@ from pipeline.extract import extract_article
 from pipeline.fetch import Fetcher, FetchPolicy, make_client
 from pipeline.harvest import (FeedTarget, PageHarvest, PageTarget, count_feeds, count_pages, harvest_feeds,
                               harvest_pages)
+from pipeline.events import match_night, window_start
 from pipeline.ids import content_hash
+from pipeline.matching import MatchSettings
 from pipeline.isolation import IsolatedPool
 from pipeline.politeness import Politeness
 from pipeline.robots import RobotsCache
@@ -181,3 +183,21 @@ def write_report(reports: Path, summary: RunSummary, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     (reports / "latest.md").write_text(text, encoding="utf-8")
     return path
+
+
+def match_events(run_id: str, db: Path, config_path: Path | None = None) -> StageCounts:
+    """Place the night's new articles in events (against the events of the quiet window)."""
+    started = datetime.now(timezone.utc)
+    overrides = load_config(config_path).match.overrides() if config_path else {}
+    settings = MatchSettings(**overrides)
+    with writer(db) as con:
+        new = read.unmatched_articles(con)
+        since = window_start(new, settings)
+        window = read.window_articles(con, since) if since else []
+        assignments, found = match_night(new, window, settings, read.outlet_names(con))
+        added = load.load_matches(con, run_id=run_id, assignments=assignments, origins=found,
+                                  settings=repr(settings))
+        counts = StageCounts(stage="match", items_in=len(new), ok=len(assignments), new_rows=added,
+                             note=f"{sum(a.new_event for a in assignments)} new events; window {len(window)} articles")
+        _record(con, run_id, started, counts)
+    return counts

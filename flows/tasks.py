@@ -45,6 +45,12 @@ def extract_articles(run_id: str, db: Path, config: Path) -> StageCounts:
     return stages.extract_articles(run_id, db, config)
 
 
+@task(name="match_events", **RETRY_TRANSIENT)
+def match_events(run_id: str, db: Path, config: Path | None = None) -> StageCounts:
+    """Place new articles in events."""
+    return stages.match_events(run_id, db, config)
+
+
 @task(name="close_run", **RETRY_TRANSIENT)
 def close_run(run_id: str, db: Path, reports: Path, started_at: datetime, counts: list[StageCounts],
               error: str | None = None) -> RunSummary:

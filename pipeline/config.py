@@ -75,6 +75,17 @@ class ExtractSettings(_Strict):
     min_text_chars: Annotated[int, Field(ge=0, le=10_000)] = 250
 
 
+class MatchConfig(_Strict):
+    """Event matching knobs; unset ones keep pipeline.matching.MatchSettings' defaults."""
+
+    threshold: Annotated[float, Field(gt=0, lt=1)] | None = None
+    quiet_days: Annotated[float, Field(gt=0, le=365)] | None = None
+
+    def overrides(self) -> dict[str, float]:
+        """The knobs the config sets."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class ScheduleSettings(_Strict):
     """When the nightly run fires (used by the Prefect deployment)."""
 
@@ -134,6 +145,7 @@ class Config(_Strict):
     fetch: FetchSettings = FetchSettings()
     extract: ExtractSettings = ExtractSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    match: MatchConfig = MatchConfig()
     outlets: Annotated[tuple[Outlet, ...], Field(min_length=1)]
 
     @field_validator("outlets")

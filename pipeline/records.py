@@ -176,3 +176,15 @@ class NewOutlet:
     name: str
     homepage: str
     language: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleText:
+    """An article's text and time as matching reads it, with its current event when it has one."""
+
+    article_id: str
+    outlet_id: str
+    published_at: datetime
+    title: str
+    text: str
+    event_id: str | None = None

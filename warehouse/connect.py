@@ -11,6 +11,7 @@ import duckdb
 from pipeline.errors import PermanentError
 from warehouse.lock import WarehouseBusy, holder, is_held_here
 from warehouse.migrate import migrate
+from warehouse.views import rebuild_views
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _connect(db_path, read_only=False)
     try:
         migrate(con)
+        rebuild_views(con)
         yield con
     finally:
         con.close()

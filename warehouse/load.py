@@ -236,3 +236,34 @@ def load_rejects(con: duckdb.DuckDBPyConnection, *, run_id: str, source: str,
     """Record archive lines that could not be loaded."""
     insert_new(con, "archive_rejects", [dict(run_id=run_id, source=source, line=line, reason=reason)
                                         for line, reason in problems], ["run_id", "source", "line"])
+
+
+def load_matches(con: duckdb.DuckDBPyConnection, *, run_id: str, assignments: Sequence[Any],
+                 origins: Sequence[Any], settings: str) -> int:
+    """Store a night's event assignments and article origins in one transaction. Returns new assignments."""
+    now = datetime.now(timezone.utc)
+    rows = [dict(article_id=a.article_id, event_id=a.event_id, run_id=run_id, assigned_at=now,
+                 new_event=a.new_event, score=a.score, content_similarity=a.content_similarity,
+                 evidence_similarity=a.evidence_similarity, shared_names=list(a.shared_names),
+                 shared_numbers=list(a.shared_numbers), shared_terms=list(a.shared_terms), gap_days=a.gap_days,
+                 runner_up_event=a.runner_up_event, runner_up_score=a.runner_up_score, candidates=a.candidates,
+                 settings=settings) for a in assignments]
+    found = [dict(article_id=o.article_id, originator_outlet_id=o.originator_outlet_id,
+                  originator_article_id=o.originator_article_id, method=o.method, credit=o.credit,
+                  containment=o.containment, run_id=run_id) for o in origins]
+    con.execute("BEGIN TRANSACTION")
+    added = insert_new(con, "event_assignments", rows, ["article_id"])
+    insert_new(con, "article_origins", found, ["article_id"])
+    con.execute("COMMIT")
+    return added
+
+
+def record_decision(con: duckdb.DuckDBPyConnection, *, kind: str, event_id: str, into_event_id: str,
+                    article_ids: Sequence[str] = (), note: str = "") -> str:
+    """Record a user's merge or split; the views apply it now and on every later night."""
+    now = datetime.now(timezone.utc)
+    decision_id = hashlib.sha256(f"{kind}|{event_id}|{into_event_id}|{now.isoformat()}".encode()).hexdigest()[:16]
+    insert_new(con, "event_decisions", [dict(decision_id=decision_id, kind=kind, event_id=event_id,
+                                             into_event_id=into_event_id, article_ids=list(article_ids),
+                                             decided_at=now, note=note)], ["decision_id"])
+    return decision_id

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
+from collections.abc import Iterator
 
 import duckdb
 
-from pipeline.records import FeedEntry, FeedTarget, Page, PageTarget, Validators
+from pipeline.records import ArticleText, FeedEntry, FeedTarget, Page, PageTarget, Validators
 
 
 def feed_targets(con: duckdb.DuckDBPyConnection) -> list[FeedTarget]:
@@ -148,3 +149,60 @@ def stored_article_urls(con: duckdb.DuckDBPyConnection, urls: list[str]) -> set[
     rows = con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?)) "
                        "UNION SELECT url FROM pages WHERE url IN (SELECT unnest(?))", [urls, urls]).fetchall()
     return {r[0] for r in rows}
+
+
+def unmatched_articles(con: duckdb.DuckDBPyConnection) -> list[ArticleText]:
+    """Articles not yet placed in an event (publication time, else extraction time)."""
+    rows = con.execute("""
+        SELECT a.article_id, a.outlet_id, coalesce(a.published_at, a.extracted_at), coalesce(a.title, ''), a.text
+        FROM articles a ANTI JOIN event_assignments x USING (article_id)
+        ORDER BY 3, 1""").fetchall()
+    return [ArticleText(article_id=r[0], outlet_id=r[1], published_at=r[2], title=r[3], text=r[4]) for r in rows]
+
+
+def window_articles(con: duckdb.DuckDBPyConnection, since: datetime) -> list[ArticleText]:
+    """Placed articles published since a time, with their event after the user's decisions."""
+    rows = con.execute("""
+        SELECT a.article_id, a.outlet_id, coalesce(a.published_at, a.extracted_at), coalesce(a.title, ''), a.text,
+               e.event_id
+        FROM articles a JOIN article_events e USING (article_id)
+        WHERE coalesce(a.published_at, a.extracted_at) >= ?
+        ORDER BY 3, 1""", [since]).fetchall()
+    return [ArticleText(article_id=r[0], outlet_id=r[1], published_at=r[2], title=r[3], text=r[4], event_id=r[5])
+            for r in rows]
+
+
+def outlet_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Outlet id → name."""
+    return dict(con.execute("SELECT outlet_id, name FROM outlets").fetchall())
+
+
+def event_list(con: duckdb.DuckDBPyConnection, *, since: datetime | None, limit: int) -> list[dict[str, Any]]:
+    """Events newest first: id, label, first and last seen, articles, outlets, originators."""
+    rows = con.execute("""SELECT event_id, label, first_seen, last_seen, articles, outlets, originators, outlet_ids
+                          FROM events WHERE ? IS NULL OR last_seen >= ?
+                          ORDER BY last_seen DESC NULLS LAST, event_id LIMIT ?""", [since, since, limit]).fetchall()
+    names = ["event_id", "label", "first_seen", "last_seen", "articles", "outlets", "originators", "outlet_ids"]
+    return [dict(zip(names, r)) for r in rows]
+
+
+def event_members(con: duckdb.DuckDBPyConnection, event_id: str) -> list[dict[str, Any]]:
+    """The articles of an event with why each was placed there."""
+    rows = con.execute("""
+        SELECT e.article_id, e.outlet, e.published_at, e.title, e.originator, e.origin_method, x.new_event, x.score,
+               x.content_similarity, x.evidence_similarity, x.shared_names, x.shared_numbers, x.gap_days,
+               x.runner_up_event, x.runner_up_score, e.url
+        FROM article_events e JOIN event_assignments x USING (article_id)
+        WHERE e.event_id = ? ORDER BY e.published_at, e.article_id""", [event_id]).fetchall()
+    names = ["article_id", "outlet", "published_at", "title", "originator", "origin_method", "new_event", "score",
+             "content", "evidence", "shared_names", "shared_numbers", "gap_days", "runner_up_event",
+             "runner_up_score", "url"]
+    return [dict(zip(names, r)) for r in rows]
+
+
+def resolve_article_ids(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, str | None]:
+    """Article ids for keys given as article ids or URLs (None when unknown)."""
+    rows = con.execute("SELECT article_id, url FROM articles WHERE article_id IN (SELECT unnest(?)) "
+                       "OR url IN (SELECT unnest(?))", [keys, keys]).fetchall()
+    found = {k: aid for aid, url in rows for k in (aid, url)}
+    return {k: found.get(k) for k in keys}
