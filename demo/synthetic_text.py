@@ -1295,7 +1295,7 @@ FILLERS_EN = (
     "Newspapers in neighbouring countries also gave the {noun} prominent coverage.",
     "Opinion polls suggest that voters in {country} are deeply divided on the issue.",
     "{leader_role} {leader} has held the post for just over two years.",
-    "{rival_role} {rival} has been one of the most outspoken critics of the government.",
+    "{rival_role} {rival} has become one of the most quoted voices in the debate.",
     "The government has a narrow majority in parliament.",
     # context
     "{expert}, an analyst at the {institute} in {capital}, said the {noun} had to be seen against "
@@ -1430,8 +1430,9 @@ COUNTRIES = ("Velmora", "Kastria", "Dorvania", "Lurenia", "Brastova", "Morvia", 
              "Gorvenia", "Rodania", "Siveria")
 ONSETS = ("B", "D", "G", "H", "K", "L", "M", "N", "P", "R", "S", "T", "V", "Br", "Dr", "Gr",
           "Kr", "Tr", "Sk", "St", "Str", "Sv", "Th", "Vr", "Z")
-VOWELS = ("a", "e", "i", "o", "u", "a", "e", "o", "ar", "el", "or", "an", "il")
-MIDDLES = ("l", "n", "r", "s", "v", "d", "k", "m", "nd", "rk", "st", "lv", "rn", "t")
+VOWELS = ("a", "e", "i", "o", "u", "a", "e", "o", "ai", "ei")
+SINGLE_MIDDLES = ("l", "n", "r", "s", "v", "d", "k", "m", "t")
+MIDDLES = SINGLE_MIDDLES + ("nd", "rk", "st", "lv", "rn", "sk")
 PLACE_ENDS = ("holm", "ava", "ovo", "ara", "en", "ice", "ana", "berg", "dal", "mark", "sk",
               "ene", "ora", "ity", "ford", "port", "ov", "in", "au", "ach")
 REGION_ENDS = ("ia", "land", "mark", "ova", "ene", "aria", "ovia", "ith")
