@@ -1433,7 +1433,7 @@ ONSETS = ("B", "D", "G", "H", "K", "L", "M", "N", "P", "R", "S", "T", "V", "Br",
 VOWELS = ("a", "e", "i", "o", "u", "a", "e", "o", "ai", "ei")
 SINGLE_MIDDLES = ("l", "n", "r", "s", "v", "d", "k", "m", "t")
 MIDDLES = SINGLE_MIDDLES + ("nd", "rk", "st", "lv", "rn", "sk")
-PLACE_ENDS = ("holm", "ava", "ovo", "ara", "en", "ice", "ana", "berg", "dal", "mark", "sk",
+PLACE_ENDS = ("holm", "ava", "ovo", "ara", "en", "ice", "ana", "berg", "dal", "mark",
               "ene", "ora", "ity", "ford", "port", "ov", "in", "au", "ach")
 REGION_ENDS = ("ia", "land", "mark", "ova", "ene", "aria", "ovia", "ith")
 SURNAME_ENDS = ("ek", "in", "ov", "ar", "os", "ell", "ane", "ick", "er", "en", "ak", "is",

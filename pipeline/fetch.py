@@ -145,7 +145,10 @@ class Fetcher:
         if not 200 <= status < 300:
             outcome = Outcome.TRANSIENT if status in _TRANSIENT_STATUS or status >= 500 else Outcome.PERMANENT
             return FetchResult(outcome=outcome, reason=f"http_{status}", **common)
-        body = await _read_body(response, max_bytes)
+        try:
+            body = await _read_body(response, max_bytes)
+        except BodyRefused as refused:  # keep the status the server sent with the refused body
+            return FetchResult(outcome=Outcome.PERMANENT, reason=refused.reason, **common)
         return _fresh(body, response, validators, common)
 
     def _throttled(self, current: str, response: httpx.Response, common: dict) -> FetchResult:
