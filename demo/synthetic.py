@@ -1123,14 +1123,14 @@ def generate_world(*, seed: int, outlets: int, events: int, articles: int | None
     hard = _cross_event_cases(skeletons)
     width = max(4, len(str(events)))
     used_ids: set[str] = set()
-    written: list[_Written] = []
+    arts: list[DemoArticle] = []
     gold: dict[str, dict[str, Any]] = {}
     for sk, count in zip(skeletons, counts):
         event, pieces = _cover_event(sk, count, desks, cum, names, width, used_ids)
         _verify(pieces)
         gold[event.id] = _gold(event, pieces, hard.get(sk.index, []), seed)
-        written += pieces
-    arts = sorted((w.article for w in written), key=lambda a: (a.published, a.id))
+        arts += [w.article for w in pieces]
+    arts.sort(key=lambda a: (a.published, a.id))
     logger.info("synthetic world (seed %d): %d outlets, %d events, %d articles",
                 seed, outlets, events, len(arts))
     return DemoCorpus(root=SYNTHETIC_ROOT, outlets=tuple(d.outlet for d in desks),

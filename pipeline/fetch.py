@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from pipeline.addresses import AddressRefused, check_destination
+from pipeline.addresses import AddressRefused, GuardedTransport
 from pipeline.body import ACCEPTED_ENCODING, BodyRefused, BoundedBody
 from pipeline.config import FetchSettings
 from pipeline.ids import content_hash
@@ -53,11 +53,14 @@ class FetchPolicy:
 
 
 def make_client(policy: FetchPolicy) -> httpx.AsyncClient:
-    """The HTTP client the fetcher is meant to get: no redirects, no env proxies, gzip only."""
+    """The HTTP client the fetcher is meant to get: no redirects, no env proxies, gzip only,
+    and connections only to addresses the policy allows (checked on the address connected to)."""
     timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False,
-                             headers={"User-Agent": policy.user_agent},
-                             limits=httpx.Limits(max_connections=64, max_keepalive_connections=16))
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=16)
+    transport = GuardedTransport(allowed_hosts=policy.allowed_hosts, allow_private=policy.allow_private,
+                                 limits=limits)
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False, transport=transport,
+                             headers={"User-Agent": policy.user_agent})
 
 
 class _Hop(Exception):
@@ -126,8 +129,6 @@ class Fetcher:
         """One request, inside the origin's slot; the deadline counts network time only."""
         headers = _request_headers(validators, accept)
         async with self._politeness.slot(origin(current)), budget.running():
-            await check_destination(current, allowed_hosts=self._policy.allowed_hosts,
-                                    allow_private=self._policy.allow_private)
             async with self._client.stream("GET", current, headers=headers) as response:
                 return await self._read(url, current, response, max_bytes, validators, started_at)
 

@@ -206,3 +206,59 @@ def resolve_article_ids(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict
                        "OR url IN (SELECT unnest(?))", [keys, keys]).fetchall()
     found = {k: aid for aid, url in rows for k in (aid, url)}
     return {k: found.get(k) for k in keys}
+
+
+_RUN_FIELDS = ["run_id", "kind", "status", "started_at", "finished_at", "seconds", "summary", "error", "pid", "host"]
+_RUN_SELECT = ("SELECT run_id, kind, status, started_at, finished_at, epoch(finished_at - started_at), summary, "
+               "error, pid, host FROM runs")
+
+
+def latest_runs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[dict[str, Any]]:
+    """The latest runs, newest first, with their process (pid, host) and their stages (with notes)."""
+    rows = con.execute(f"{_RUN_SELECT} ORDER BY started_at DESC, run_id DESC LIMIT ?", [limit]).fetchall()
+    return _with_stages(con, [dict(zip(_RUN_FIELDS, r)) for r in rows])
+
+
+def runs_started_between(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Runs started in [start, end), oldest first, in the same form as latest_runs."""
+    rows = con.execute(f"{_RUN_SELECT} WHERE started_at >= ? AND started_at < ? ORDER BY started_at, run_id",
+                       [start, end]).fetchall()
+    return _with_stages(con, [dict(zip(_RUN_FIELDS, r)) for r in rows])
+
+
+def _with_stages(con: duckdb.DuckDBPyConnection, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Attach each run's stages (in the order they ran) as dicts: stage, seconds, in, ok, failed, note."""
+    rows = con.execute("SELECT run_id, stage, seconds, items_in, items_ok, items_failed, note FROM run_stages "
+                       "WHERE run_id IN (SELECT unnest(?)) ORDER BY started_at, stage",
+                       [[r["run_id"] for r in runs]]).fetchall()
+    for run in runs:
+        run["stages"] = [dict(zip(["stage", "seconds", "in", "ok", "failed", "note"], s[1:])) for s in rows
+                         if s[0] == run["run_id"]]
+    return runs
+
+
+def run_failures(con: duckdb.DuckDBPyConnection, run_ids: list[str],
+                 first: int = 3) -> dict[str, dict[str, tuple[int, list[tuple[str, str, str]]]]]:
+    """Per run, per kind (feed, page, extract, archive): how many failed, and the first few (outlet, url, reason).
+
+    Read from the rows each failure left (fetch attempts, extractions, archive rejects), so a run
+    that crashed before closing shows its failures too.
+    """
+    rows = con.execute("""
+        WITH f AS (
+            SELECT run_id, kind, coalesce(outlet_id, '') AS outlet, url, reason, started_at AS at
+            FROM fetch_attempts
+            WHERE run_id IN (SELECT unnest($ids)) AND kind IN ('feed', 'page') AND outcome IN ('transient', 'permanent')
+            UNION ALL
+            SELECT e.run_id, 'extract', coalesce(p.outlet_id, ''), e.page_url, coalesce(e.reason, ''), e.extracted_at
+            FROM extractions e LEFT JOIN pages p ON p.url = e.page_url
+            WHERE e.run_id IN (SELECT unnest($ids)) AND e.outcome = 'failed'
+            UNION ALL
+            SELECT run_id, 'archive', '', 'line ' || line, reason, NULL
+            FROM archive_rejects WHERE run_id IN (SELECT unnest($ids)))
+        SELECT run_id, kind, count(*), list([outlet, url, reason] ORDER BY at NULLS LAST, url)[1:$first]
+        FROM f GROUP BY run_id, kind ORDER BY run_id, kind""", {"ids": run_ids, "first": first}).fetchall()
+    result: dict[str, dict[str, tuple[int, list[tuple[str, str, str]]]]] = {}
+    for run_id, kind, count, examples in rows:
+        result.setdefault(run_id, {})[kind] = (count, [tuple(e) for e in examples])
+    return result
