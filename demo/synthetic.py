@@ -217,7 +217,8 @@ def _make_desk(rng: random.Random, oid: str, kind: str, lang: str, taken: set[st
     """One outlet with its feeds, tags, staff and stance."""
     name = _outlet_name(rng, kind, lang, taken, names)
     fmt = "rss" if kind == "wire" or rng.random() < 0.65 else "atom"
-    paths = T.SPLIT_FEEDS[fmt] if rng.random() < 0.25 else (rng.choice(T.FEED_PATHS[fmt]),)
+    split = lang == "en" and kind in ("wire", "public_broadcaster", "private")
+    paths = T.SPLIT_FEEDS[fmt] if split and rng.random() < 0.3 else (rng.choice(T.FEED_PATHS[fmt]),)
     leaning = rng.choice(T.LEANINGS[kind])
     outlet = DemoOutlet(
         id=oid, name=name, homepage=f"{{base:{oid}}}/",

@@ -31,6 +31,7 @@ class Rendered:
 
     run_id: str
     status: str
+    started_on: date
     path: Path
     text: str
 
@@ -73,12 +74,13 @@ def _utc_day(day: date) -> tuple[datetime, datetime]:
 def _write(reports: Path, summary: RunSummary, text: str, *, latest: bool) -> Rendered:
     """Write one report as <date>-<run id>.md (and latest.md for the latest run)."""
     reports.mkdir(parents=True, exist_ok=True)
-    path = reports / f"{summary.started_at.astimezone(timezone.utc):%Y-%m-%d}-{summary.run_id}.md"
+    started_on = summary.started_at.astimezone(timezone.utc).date()
+    path = reports / f"{started_on.isoformat()}-{summary.run_id}.md"
     path.write_text(text, encoding="utf-8")
     if latest:
         (reports / "latest.md").write_text(text, encoding="utf-8")
     log.info("report of run %s (%s) written to %s", summary.run_id, summary.status, path)
-    return Rendered(run_id=summary.run_id, status=summary.status, path=path, text=text)
+    return Rendered(run_id=summary.run_id, status=summary.status, started_on=started_on, path=path, text=text)
 
 
 @flow(name="report", log_prints=False)
@@ -91,7 +93,7 @@ def report(date: str | None = None, db: str | None = None, data_dir: str | None 
     paths = resolve_paths(db, data_dir)
     day = parse_day(date) if date else None
     rendered = rerender(day, paths.db, paths.reports)
-    key_day = day.isoformat() if day else rendered[-1].path.name[:10]
+    key_day = (day or rendered[-1].started_on).isoformat()
     create_markdown_artifact(key=f"report-{key_day}", markdown="\n\n---\n\n".join(r.text for r in rendered),
                              description=f"Parallax run reports of {key_day}, re-rendered")
     logger = get_run_logger()
