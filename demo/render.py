@@ -353,7 +353,8 @@ _DERIVED_LABELS: Mapping[str, Mapping[str, Any]] = {
         footer=("Impressum", "Datenschutz", "Kontakt", "Mediadaten", "AGB", "Archiv")),
     "fr": dict(
         nav=("Accueil", "International", "Politique", "Économie", "Société", "Culture"),
-        home_label="Accueil", byline_prefix="Par", date_fmt="Publié le $d $month $yyyy à ${HH}h$MM",
+        home_label="Accueil", byline_prefix="Par",
+        date_fmt="Publié le $d $month $yyyy à ${HH}h$MM",
         cookie=("{name} utilise des cookies pour faire fonctionner ce site et, avec votre "
                 "accord, mesurer l'audience de ses articles."),
         cookie_accept="Accepter", cookie_reject="Paramétrer",

@@ -183,7 +183,8 @@ class _Names:
     def party(self, rng: random.Random, country: str) -> str:
         """One of a country's three parties."""
         if country not in self.parties:
-            self.parties[country] = tuple(self.word(("is", "a", "ar", "on", "ia")) for _ in range(3))
+            self.parties[country] = tuple(self.word(("is", "a", "ar", "on",
+                                                     "ia")) for _ in range(3))
         return rng.choice(self.parties[country])
 
 
@@ -614,7 +615,8 @@ def _finish(text: str, lang: str) -> str:
 def _with_term(slots: dict[str, str], term: str, lang: str) -> dict[str, str]:
     """The slots with the outlet's word for the event filled in."""
     out = dict(slots)
-    a_term = ("an " if term[:1] in "aeiou" else "a ") + term if lang == "en" else term
+    vowel = term[:1] in "aeiou" and not term.startswith(("uni", "use", "eu"))
+    a_term = ("an " if vowel else "a ") + term if lang == "en" else term
     out.update(noun=term, Noun=_cap(term), a_noun=a_term, A_noun=_cap(a_term))
     return out
 
@@ -634,7 +636,8 @@ def _quantity_sentence(fact: _Fact, take: _Take, lang: str,
     kind = fact.quantity
     assert kind is not None
     patterns = {"en": kind.en, "de": kind.de, "fr": kind.fr}[lang]
-    core = patterns[take.variant % len(patterns)].format_map({**slots, "q": _phrase(take, kind, lang)})
+    core = patterns[take.variant % len(patterns)].format_map({**slots, "q": _phrase(take, kind,
+                                                                                    lang)})
     attribution = ""
     if take.source is None:
         sentence = f"{_cap(core)}."
@@ -643,6 +646,8 @@ def _quantity_sentence(fact: _Fact, take: _Take, lang: str,
         sentence, attribution = f"{lead} {core}.", lead.rstrip(",").removesuffix(" that")
     elif lang == "fr" and take.lead:
         lead = take.source.fr.format_map(slots)
+        if core.startswith(("Le ", "La ", "Les ", "L'")):
+            core = core[0].lower() + core[1:]
         sentence, attribution = f"{_cap(lead)}, {core}.", _cap(lead)
     else:
         tail = {"en": take.source.tail, "de": take.source.de, "fr": take.source.fr}[lang]
@@ -690,10 +695,16 @@ def _quote_sentence(fact: _Fact, take: _Take, lang: str, slots: dict[str, str],
 def _quote_format(lang: str, before: bool, words: str, verb: str, name: str, role: str) -> str:
     """Put quoted words and their attribution together in the language's style."""
     if lang == "en":
-        return f'{_cap(role)} {name} {verb}: "{words}."' if before else f'"{words}," {role} {name} {verb}.'
+        if before:
+            return f'{_cap(role)} {name} {verb}: "{words}."'
+        return f'"{words}," {role} {name} {verb}.'
     if lang == "de":
-        return f"{_cap(role)} {name} {verb}: „{words}.“" if before else f"„{words}“, {verb} {role} {name}."
-    return f"{name}, {role}, {verb} : « {words}. »" if before else f"« {words} », {verb} {name}, {role}."
+        if before:
+            return f"{_cap(role)} {name} {verb}: „{words}.“"
+        return f"„{words}“, {verb} {role} {name}."
+    if before:
+        return f"{name}, {role}, {verb} : « {words}. »"
+    return f"« {words} », {verb} {name}, {role}."
 
 
 def _fact_sentence(event: _Event, fact: _Fact, take: _Take, lang: str,
@@ -1064,7 +1075,8 @@ def _quote_variants(event: _Event, first: dict[str, dict[str, tuple[dict[str, An
     for fact in event.facts:
         if fact.kind != "quote":
             continue
-        speaker = (event.leader if fact.quote and fact.quote.speaker == "leader" else event.rival).name
+        is_leader = fact.quote is not None and fact.quote.speaker == "leader"
+        speaker = (event.leader if is_leader else event.rival).name
         full = [o for o, (_, k) in first[fact.id].items() if k == "full"]
         for kind in ("trimmed", "paraphrased", "reattributed"):
             variants = [o for o, (_, k) in first[fact.id].items() if k == kind]
@@ -1143,7 +1155,8 @@ def _verify(pieces: list[_Written]) -> None:
     for w in pieces:
         for fid, rec, _ in w.records:
             if not any(rec["text"] in p for p in w.article.body_paragraphs):
-                raise RuntimeError(f"{w.article.id}: statement of {fid} not in body: {rec['text']!r}")
+                raise RuntimeError(f"{w.article.id}: statement of {fid} not in the body: "
+                                   f"{rec['text']!r}")
 
 
 def _check_arguments(outlets: int, events: int, articles: int | None, days: int) -> None:
@@ -1254,7 +1267,8 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k,
+                                v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
 

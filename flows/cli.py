@@ -223,26 +223,117 @@ def _table(columns: list[str], rows: list[tuple[Any, ...]], limit: int) -> str:
 @app.command()
 def status(db: DbOption = None, data_dir: DataOption = None,
            runs: Annotated[int, typer.Option(help="How many recent runs to show.")] = 5) -> None:
-    """Show recent runs with their stages, and the health of every feed."""
+    """Show recent runs with their stages, durations and failures, and the health of every feed.
+
+    A run left `running` by a process that is gone shows as "crashed (process gone)"; one running
+    for longer than pipeline.runstate.HUNG_AFTER (6 h) shows as "hung?".
+    """
     from warehouse import read
     from warehouse.connect import reader
+    from warehouse.lock import WarehouseBusy
 
     paths = resolve_paths(db, data_dir)
     try:
         with reader(paths.db) as con:
-            recent, health = read.recent_runs(con, runs), read.feed_health(con)
+            recent, health = read.latest_runs(con, runs), read.feed_health(con)
+            failures = read.run_failures(con, [r["run_id"] for r in recent])
+    except WarehouseBusy as exc:
+        _status_busy(paths, str(exc))
+        return
     except ParallaxError as exc:
         _fail(str(exc))
+    lock_held = _status_lock_held(paths.db) if any(r["status"] == "running" for r in recent) else None
     for r in recent:
-        seconds = f"{r['seconds']:.1f} s" if r["seconds"] is not None else "-"
-        typer.echo(f"run {r['run_id']}  {r['status']:<24} {r['started_at']:%Y-%m-%d %H:%M} {seconds}"
-                   + (f"  error: {r['error']}" if r["error"] else ""))
-        for s in r["stages"]:
-            typer.echo(f"    {s['stage']:<8} {s['seconds'] or 0:7.1f} s  in {s['in']}, ok {s['ok']}, failed {s['failed']}")
+        _status_run(r, failures.get(r["run_id"], {}), lock_held)
     typer.echo("feeds:")
     for h in health:
         typer.echo(f"  {h['outlet']:<12} {h['outcome'] or 'never fetched':<13} {h['reason'] or '':<20} "
                    f"failures in a row: {h['failures_in_a_row']}  {h['url']}")
+
+
+def _status_run(r: dict[str, Any], failures: dict[str, tuple[int, list[tuple[str, str, str]]]],
+                lock_held: bool | None) -> None:
+    """One run: its shown status, start, duration and error; its stages; its failures by kind."""
+    import socket
+    from datetime import timezone
+
+    from pipeline.runstate import Liveness, running_for, shown_status
+
+    now = datetime.now(timezone.utc)
+    here = r["status"] == "running" and r["host"] == socket.gethostname()
+    alive = _status_pid_alive(r["pid"]) if here else None
+    shown = shown_status(r["status"], r["started_at"], now, Liveness(pid_alive=alive, lock_held=lock_held))
+    took = running_for(r["started_at"], r["finished_at"], now).total_seconds()
+    so_far = " so far" if shown in ("running", "hung?") else ""
+    gone = f"  (pid {r['pid']} on {r['host']}; the next run marks it crashed)" if shown.endswith("(process gone)") else ""
+    typer.echo(f"run {r['run_id']}  {shown:<24} {r['started_at']:%Y-%m-%d %H:%M} {_status_duration(took)}{so_far}"
+               + (f"  error: {r['error']}" if r["error"] else "") + gone)
+    for s in r["stages"]:
+        typer.echo(f"    {s['stage']:<8} {s['seconds'] or 0:7.1f} s  in {s['in']}, ok {s['ok']}, failed {s['failed']}")
+    if failures:
+        typer.echo("    failed: " + ", ".join(f"{n} {kind}" for kind, (n, _) in failures.items()))
+        for kind, (_, first) in failures.items():
+            for outlet, url, reason in first:
+                typer.echo(f"      {kind:<8} {outlet:<12} {reason:<20} {url}")
+
+
+def _status_duration(seconds: float) -> str:
+    """Seconds up to an hour, hours beyond."""
+    return f"{seconds:.1f} s" if seconds < 3600 else f"{seconds / 3600:.1f} h"
+
+
+def _status_pid_alive(pid: int | None) -> bool | None:
+    """Whether a process with this pid exists on this host (a zombie counts as gone); None without a pid."""
+    import os
+
+    if not pid:
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _status_lock_held(db_path: Path) -> bool:
+    """Whether some process holds the warehouse writer lock (every run holds it until it closes).
+
+    The probe takes the lock for an instant when it is free, as `parallax run`'s own pre-check does.
+    """
+    from warehouse.lock import WarehouseBusy, check_free
+
+    try:
+        check_free(db_path)
+    except WarehouseBusy:
+        return True
+    return False
+
+
+def _status_busy(paths: Paths, message: str) -> None:
+    """The warehouse is open for writing: show the run holding the writer lock, or fail as busy."""
+    from datetime import timezone
+
+    from pipeline.runstate import Liveness, running_for, shown_status
+    from warehouse.lock import lock_path
+
+    if not _status_lock_held(paths.db):
+        _fail(message)
+    try:
+        info = json.loads(lock_path(paths.db).read_text(encoding="utf-8"))
+        since = datetime.fromisoformat(info["since"])
+    except (OSError, ValueError, KeyError, TypeError):
+        _fail(message)
+    now = datetime.now(timezone.utc)
+    shown = shown_status("running", since, now, Liveness(pid_alive=_status_pid_alive(info.get("pid")), lock_held=True))
+    typer.echo(f"run {info.get('run_id', '?')}  {shown:<24} {since:%Y-%m-%d %H:%M} "
+               f"{_status_duration(running_for(since, None, now).total_seconds())} so far  (pid {info.get('pid', '?')})")
+    typer.echo("    the run is writing the warehouse now: its stages, the earlier runs and the feeds "
+               "are shown when it pauses or ends")
 
 
 @app.command("check-config")
@@ -261,6 +352,22 @@ def check_config(config: Annotated[Path, typer.Argument(help="Outlets config to 
 from flows.cli_events import events_app  # noqa: E402  (registered last: `parallax events ...`)
 
 app.add_typer(events_app, name="events")
+
+
+@app.command()
+def report(day: Annotated[Optional[str], typer.Option("--date", help="Re-render the runs started on this date, YYYY-MM-DD (UTC). Default: the latest run.")] = None,
+           db: DbOption = None, data_dir: DataOption = None) -> None:
+    """Re-render run reports from the warehouse into the reports folder (the runs of a date, or the latest run)."""
+    paths = resolve_paths(db, data_dir)
+    _setup(paths, verbose=False)
+    from flows.report import parse_day, rerender
+
+    try:
+        rendered = rerender(parse_day(day) if day else None, paths.db, paths.reports)
+    except ParallaxError as exc:
+        _fail(str(exc))
+    for r in rendered:
+        typer.echo(f"run {r.run_id} ({r.status}): {r.path}" + (" (also latest.md)" if r.latest else ""))
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,8 +33,9 @@ def nightly(config: str, db: str | None = None, data_dir: str | None = None) -> 
         counts: list[StageCounts] = []
         try:
             for stage in (tasks.fetch_feeds, tasks.fetch_pages, tasks.extract_articles, tasks.match_events):
+                began = time.perf_counter()
                 counts.append(stage(run_id, paths.db, Path(config)))
-                logger.info("%s", _line(counts[-1]))
+                logger.info("%s in %.1f s", _line(counts[-1]), time.perf_counter() - began)
         except Exception as exc:
             tasks.close_run(run_id, paths.db, paths.reports, started, counts, error=f"{type(exc).__name__}: {exc}")
             raise

@@ -34,6 +34,7 @@ class Rendered:
     started_on: date
     path: Path
     text: str
+    latest: bool = False      # also written as latest.md
 
 
 def parse_day(value: str) -> date:
@@ -57,12 +58,11 @@ def rerender(day: date | None, db: Path, reports: Path) -> list[Rendered]:
         if not runs:
             raise NoRuns(f"no runs started on {day.isoformat()}" if day else f"no runs in {db}")
         health = read.feed_health(con)
-        texts = [(r, render_run_report(summary_from_record(r, now=now), feed_health=health,
-                                       articles_by_outlet=read.articles_by_outlet(con, r["run_id"])))
-                 for r in runs]
+        summaries = [summary_from_record(r, now=now) for r in runs]
+        texts = [render_run_report(s, feed_health=health, articles_by_outlet=read.articles_by_outlet(con, s.run_id))
+                 for s in summaries]
     latest_id = latest[0]["run_id"] if latest else None
-    return [_write(reports, summary_from_record(r, now=now), text, latest=r["run_id"] == latest_id)
-            for r, text in texts]
+    return [_write(reports, s, text, latest=s.run_id == latest_id) for s, text in zip(summaries, texts)]
 
 
 def _utc_day(day: date) -> tuple[datetime, datetime]:
@@ -80,7 +80,8 @@ def _write(reports: Path, summary: RunSummary, text: str, *, latest: bool) -> Re
     if latest:
         (reports / "latest.md").write_text(text, encoding="utf-8")
     log.info("report of run %s (%s) written to %s", summary.run_id, summary.status, path)
-    return Rendered(run_id=summary.run_id, status=summary.status, started_on=started_on, path=path, text=text)
+    return Rendered(run_id=summary.run_id, status=summary.status, started_on=started_on, path=path, text=text,
+                    latest=latest)
 
 
 @flow(name="report", log_prints=False)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -9,6 +10,7 @@ import py3langid
 import trafilatura
 from tld import get_fld
 
+from pipeline.errors import PermanentError
 from pipeline.pagemeta import date_from_url, read_page_meta
 from pipeline.records import Extraction, FeedEntry
 from pipeline.text import clean_text
@@ -20,6 +22,21 @@ TRAFILATURA_OPTIONS = {"include_comments": False, "include_tables": False, "incl
                        "favor_precision": False, "with_metadata": True, "deduplicate": False}
 EXTRACTOR = f"trafilatura {trafilatura.__version__}; " + ",".join(f"{k}={v}" for k, v in TRAFILATURA_OPTIONS.items())
 MIN_TEXT_CHARS = 250
+# Refused before any parsing: trafilatura takes ~1.3 s per MB of plain markup (a 45 MB page: 66 s and
+# 1.3 GB) and is superlinear on many inline elements (40,000 spans in one <p>: 9 s; 1,000,000: >9 min).
+# libxml2's HTML parser is quadratic in the attributes of one element (20,000: 0.35 s a parse; 100,000:
+# over 20 s for the four parses of one extraction), so a tag with too many attributes is refused too.
+MAX_PAGE_BYTES = 10 * 2**20
+MAX_ELEMENTS = 100_000
+MAX_ATTRIBUTES = 10_000
+_ELEMENT_START = re.compile(rb"<(?=[A-Za-z])")
+_LONG_TAG = re.compile(rb"<[A-Za-z][^<>]{%d,}" % (2 * MAX_ATTRIBUTES))  # room for that many attributes
+_ATTRIBUTE = re.compile(rb"""\s[^\s=>"'/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?""")
+
+
+class UnextractablePage(PermanentError):
+    """A page that yields no article; the message starts with its class (too_large, too_complex,
+    too_deep, libxml2_limit) and is what the extraction records as its failure reason."""
 
 
 def extract_article(html: bytes | str, url: str, *, entry: FeedEntry | None = None,
@@ -30,11 +47,14 @@ def extract_article(html: bytes | str, url: str, *, entry: FeedEntry | None = No
     """
     raw = html.encode("utf-8", "replace") if isinstance(html, str) else html
     fetched_at = fetched_at or datetime.now(timezone.utc)
-    doc = trafilatura.bare_extraction(raw, url=url, **TRAFILATURA_OPTIONS)
+    refused = precheck_page(raw)
+    if refused:
+        return _feed_only(refused, url, entry, fetched_at)
     meta = read_page_meta(raw)
+    doc = trafilatura.bare_extraction(raw, url=url, **TRAFILATURA_OPTIONS)
     title = clean_text(getattr(doc, "title", None) or (entry.title if entry else "") or "").strip()
     text = _body_text(getattr(doc, "text", None) or "", title)
-    text, partial, why = _with_fallback(text, entry, min_text_chars)
+    text, partial, why = _with_fallback(text, entry, min_text_chars, damage=meta.damage)
     published, source = _publication_date(meta.published, url, entry, fetched_at)
     return Extraction(
         title=title, text=text, authors=_authors(getattr(doc, "author", None), entry),
@@ -44,21 +64,54 @@ def extract_article(html: bytes | str, url: str, *, entry: FeedEntry | None = No
     )
 
 
+def precheck_page(raw: bytes) -> str:
+    """Why a page is refused before any parsing ("" if it is not): too many bytes, elements or attributes."""
+    if len(raw) > MAX_PAGE_BYTES:
+        return f"too_large: {len(raw):,} bytes, over the extraction cap of {MAX_PAGE_BYTES:,}"
+    if raw.count(b"<") > MAX_ELEMENTS:  # cheap bound first; then count only tag openings
+        elements = len(_ELEMENT_START.findall(raw))
+        if elements > MAX_ELEMENTS:
+            return f"too_complex: about {elements:,} elements, over the cap of {MAX_ELEMENTS:,}"
+    for tag in _LONG_TAG.finditer(raw):  # long tags are rare (data: URIs); count their attributes
+        attributes = sum(1 for _ in _ATTRIBUTE.finditer(raw, tag.start(), tag.end()))
+        if attributes > MAX_ATTRIBUTES:
+            return f"too_complex: an element with about {attributes:,} attributes, over the cap of {MAX_ATTRIBUTES:,}"
+    return ""
+
+
+def _feed_only(refused: str, url: str, entry: FeedEntry | None, fetched_at: datetime) -> Extraction:
+    """The feed entry's content stands in for a refused page; without any, the page fails with the reason."""
+    text = clean_text(max((entry.content, entry.summary), key=len) if entry else "").strip()
+    if not text:
+        raise UnextractablePage(refused)
+    published, source = _publication_date(None, url, entry, fetched_at)
+    return Extraction(title=clean_text(entry.title if entry else "").strip(), text=text,
+                      authors=_authors(None, entry), language=detect_language(text), published_at=published,
+                      date_source=source, canonical_url=canonical_url(url), partial=True,
+                      partial_reason=f"page refused ({refused}); feed entry content used", extractor=EXTRACTOR)
+
+
 def _body_text(text: str, title: str) -> str:
     text = clean_text(text).strip()
     first, _, rest = text.partition("\n")
     return rest.strip() if title and first.strip() == title else text
 
 
-def _with_fallback(text: str, entry: FeedEntry | None, min_chars: int) -> tuple[str, bool, str]:
-    """Keep the page text unless it is too short to be the article (teaser, paywall, script shell)."""
+def _with_fallback(text: str, entry: FeedEntry | None, min_chars: int, *, damage: str = "") -> tuple[str, bool, str]:
+    """Keep the page text unless it is too short to be the article (teaser, paywall, script shell).
+
+    Markup damaged by a libxml2 limit (`damage`) is always partial, and fails with that reason
+    rather than becoming an empty article.
+    """
     min_words = min_chars // 2
     if len(text) >= min_chars and len(text.split()) >= min_words:
-        return text, False, ""
+        return (text, True, damage + "; the text may be incomplete") if damage else (text, False, "")
     feed_text = max((entry.content, entry.summary), key=len) if entry else ""
-    why = f"page text under {min_words} words or {min_chars} characters (teaser, paywall or script-only page)"
+    why = damage or f"page text under {min_words} words or {min_chars} characters (teaser, paywall or script-only page)"
     if len(feed_text.split()) > len(text.split()):
         return feed_text, True, why + "; feed entry content used"
+    if damage and not text.strip():
+        raise UnextractablePage(damage)
     return text, True, why
 
 

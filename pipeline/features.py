@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-][^\W\d_])*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 _COMBINING = re.compile(r"[\u0300-\u036f]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»„]")
 LEAD_WORDS = 100000
 TITLE_REPEAT = 2
+LEAD_SPAN = 0
+RUN_MODE = 'run'
+LEAD_REPEAT = 1
 
 STOPWORDS = frozenset("""
 a about after again against all also an and any are as at be been before being between both but by can could
@@ -37,6 +40,7 @@ war waren wie wird wurde wurden zu zum zur sei seien sagte es er wir ihr man meh
 le la les un une des du de et ou mais aussi au aux dans par pour sur sous avec sans selon est sont été a ont
 il elle ils elles on ne pas plus que qui quoi dont où ce cette ces son sa ses leur leurs se lui a-t-il janvier
 """.split())
+STOPWORDS = STOPWORDS | {w.translate(str.maketrans("äöüéèêàâùûçîô", "aoueeeaauucio")) for w in STOPWORDS}
 
 # Function words that tell the language of a text (counted over its words; the largest wins).
 LANGUAGE_WORDS = {
@@ -72,10 +76,12 @@ _WEEKDAYS = {
     6: "sunday sonntag dimanche domingo domenica",
 }
 WEEKDAY_OF = {name: number for number, names in _WEEKDAYS.items() for name in names.split()}
-_MONTH_ALT = "|".join(sorted(MONTH_OF, key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b([0-3]?\d)(?:\.|er|st|nd|rd|th)?\s+(?:de\s+)?({_MONTH_ALT})\b\.?")
-_MONTH_DAY = re.compile(rf"\b({_MONTH_ALT})\.?\s+([0-3]?\d)(?:st|nd|rd|th)?\b(?![.,]?\d)")
-_WEEKDAY = re.compile(r"\b(" + "|".join(sorted(WEEKDAY_OF, key=len, reverse=True)) + r")\b")
+WEEKDAY_NAMES = frozenset(WEEKDAY_OF)
+MONTH_NAMES = frozenset(MONTH_OF)
+_DIGITS = re.compile(r"\d+")
+_ORDINAL = re.compile(r"(?:st|nd|rd|th|er)?")
+_MONTH_AFTER = re.compile(r"\.?\s+(?:de\s+)?([a-z]+)")
+_MONTH_BEFORE = re.compile(r"([a-z]+)\.?\s+$")
 
 
 def _upper_class() -> str:
@@ -85,8 +91,9 @@ def _upper_class() -> str:
 
 _UP = _upper_class()
 # A run of capitalised words (an apostrophe or hyphen may join parts: "Jong-un", "O'Brien").
-_NAME_RUN = re.compile(rf"(?<![\w'’-])[{_UP}][\w'’-]*(?:[ \t\u00a0]+[{_UP}][\w'’-]*)*")
-_LOWER_WORD = re.compile(rf"(?<![\w'’-])(?![{_UP}])[^\W\d_][\w'’-]*")
+_RUN = rf"[{_UP}][\w'’-]*(?:[ \t\u00a0]+[{_UP}][\w'’-]*)*"
+_NAME_RUN = re.compile(rf"(?<![\w'’-]){_RUN}")
+_OPENER_RUN = re.compile(rf"(?:^|[.!?:;\"“”«»„\n])[^\w\n'’-]{{0,2}}({_RUN})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +107,7 @@ class ArticleFeatures:
     title_terms: frozenset[str] = frozenset()
     language: str = ""
     words: int = 0
-
-    @property
-    def evidence(self) -> frozenset[str]:
-        """Names, numbers ('#90000') and dates ('@01-15'): the language-independent evidence."""
-        return self.names | {f"#{n}" for n in self.numbers} | self.dates
+    evidence: frozenset[str] = frozenset()  # names, numbers ('#90000') and dates ('@01-15')
 
 
 def fold(word: str) -> str:
@@ -134,6 +137,12 @@ def _keep(word: str) -> bool:
     return len(word) > 2 and word not in STOPWORDS
 
 
+@lru_cache(maxsize=1 << 18)
+def _term(word: str) -> str:
+    """The content term of a folded word ('' for stop words and short words)."""
+    return stem(word) if _keep(word) else ""
+
+
 def features(title: str, text: str, *, lead_words: int = LEAD_WORDS,
              published: date | None = None) -> ArticleFeatures:
     """Terms of the title (counted twice) and the lead, the names, numbers and dates of the whole text."""
@@ -144,16 +153,38 @@ def features(title: str, text: str, *, lead_words: int = LEAD_WORDS,
     words = _WORD.findall(folded)
     counts = Counter(words)
     counts.update(folded_title * TITLE_REPEAT)
-    terms: Counter[str] = Counter()
+    if LEAD_SPAN and LEAD_REPEAT > 1:
+        counts.update(words[:LEAD_SPAN] * (LEAD_REPEAT - 1))
+    found: dict[str, int] = {}
+    get = found.get
     for word, count in counts.items():
-        if _keep(word):
-            terms[stem(word)] += count
+        term = _term(word)
+        if term:
+            found[term] = get(term, 0) + count
+    terms = Counter(found)
     title_terms = frozenset(stem(w) for w in folded_title if _keep(w))
-    whole = f"{title}.\n{text}"
+    names, numbers = _names(title, text, len(words)), numbers_in(text)
+    vocabulary = counts.keys()
+    if vocabulary & MONTH_NAMES or (published is not None and vocabulary & WEEKDAY_NAMES):
+        dates = dates_in(fold_text(title) + ".\n" + folded, published, set(vocabulary))
+    else:
+        dates = frozenset()
     return ArticleFeatures(
-        terms=terms, names=names_in(whole), numbers=numbers_in(text),
-        dates=dates_in(fold_text(whole), published), title_terms=title_terms,
-        language=language_of(counts), words=len(words))
+        terms=terms, names=names, numbers=numbers, dates=dates, title_terms=title_terms,
+        language=language_of(counts), words=len(words),
+        evidence=names | {f"#{n}" for n in numbers} | dates)
+
+
+def _names(title: str, text: str, words: int) -> frozenset[str]:
+    """Names of the body, and of the title unless it is in title case (then only those the body
+    also has); a headline-only item keeps its title's names."""
+    if words < 60:
+        return names_in(f"{title}.\n{text}", short=True)
+    body = names_in(text)
+    title_words = [w for w in _WORD.findall(title) if len(w) > 3]
+    title_case = sum(w[:1].isupper() for w in title_words) >= 0.7 * len(title_words)
+    heading = names_in(title, short=True)
+    return body | (heading & body if title_case else heading)
 
 
 def language_of(counts: Counter[str]) -> str:
@@ -166,29 +197,54 @@ def language_of(counts: Counter[str]) -> str:
     return best
 
 
-def names_in(text: str) -> frozenset[str]:
-    """Capitalised words and runs of them that are not sentence openers or stop words, folded."""
+def names_in(text: str, *, short: bool = False) -> frozenset[str]:
+    """Capitalised words and runs of them, folded, without stop words. A lone capitalised word
+    that opens a sentence counts only when the text also capitalises it inside a sentence (in a
+    `short` text such as a headline: unless the text also writes it in lower case)."""
     found: set[str] = set()
-    lower_vocab: set[str] | None = None
-    for match in _NAME_RUN.finditer(text):
-        parts = [stem(fold(w).strip("'-")) for w in match.group().split()]
-        start = match.start()
-        before = text[max(0, start - 3):start]
-        if start == 0 or "\n" in before or _SENTENCE_END.search(before):
-            if lower_vocab is None:
-                lower_vocab = {stem(w) for w in _LOWER_WORD.findall(text.replace("’", "'"))}
-            while parts and (parts[0] in STOPWORDS or parts[0] in lower_vocab):
-                parts.pop(0)
-        while parts and parts[0] in STOPWORDS:
-            parts.pop(0)
-        while parts and parts[-1] in STOPWORDS:
-            parts.pop()
+    openers: set[str] = set()
+    inner: set[str] = set()
+    opening = Counter(_OPENER_RUN.findall(text))
+    for run, count in Counter(_NAME_RUN.findall(text)).items():
+        parts, led = _run_parts(run)
         if not parts:
             continue
+        opener = not led and opening.get(run, 0) >= count
+        if opener and len(parts) == 1:
+            openers.add(parts[0])
+            continue
+        inner.update(parts[1:] if opener else parts)
         found.update(p for p in parts if len(p) > 2 and p not in STOPWORDS)
-        if len(parts) > 1:
+        if RUN_MODE in ("run", "both") and len(parts) > 1:
             found.add(" ".join(parts))
+        if RUN_MODE in ("bigram", "both"):
+            found.update(f"{a} {b}" for a, b in zip(parts, parts[1:]))
+    if short and openers:
+        lower = {stem(w) for w in _WORD.findall(fold_text(text)) if w}
+        lower_case = {stem(fold_text(w)) for w in _WORD.findall(text) if w[:1].islower()}
+        found.update(w for w in openers - lower_case if len(w) > 2 and w in lower)
+    else:
+        found.update(w for w in openers & inner if len(w) > 2)
     return frozenset(found)
+
+
+@lru_cache(maxsize=1 << 17)
+def _name_part(word: str) -> str:
+    return stem(fold_text(word).strip("'-"))
+
+
+@lru_cache(maxsize=1 << 17)
+def _run_parts(run: str) -> tuple[list[str], bool]:
+    """The folded words of a run of capitalised words without leading and trailing stop words,
+    and whether a leading stop word was dropped ('The Hague': the run did not open a sentence)."""
+    parts = [_name_part(w) for w in run.split()]
+    led = False
+    while parts and parts[0] in STOPWORDS:
+        parts.pop(0)
+        led = True
+    while parts and parts[-1] in STOPWORDS:
+        parts.pop()
+    return parts, led
 
 
 def numbers_in(text: str) -> frozenset[str]:
@@ -205,18 +261,28 @@ def numbers_in(text: str) -> frozenset[str]:
     return frozenset(values)
 
 
-def dates_in(folded: str, published: date | None = None) -> frozenset[str]:
+def dates_in(folded: str, published: date | None = None, words: set[str] | None = None) -> frozenset[str]:
     """Calendar days the (folded) text names, as '@MM-DD'; weekdays resolved against `published`
     (the most recent such day on or before it)."""
     found = set()
-    for day, month in _DAY_MONTH.findall(folded):
-        if 1 <= int(day) <= 31:
-            found.add(f"@{MONTH_OF[month]:02d}-{int(day):02d}")
-    for month, day in _MONTH_DAY.findall(folded):
-        if 1 <= int(day) <= 31:
-            found.add(f"@{MONTH_OF[month]:02d}-{int(day):02d}")
+    size = len(folded)
+    for match in _DIGITS.finditer(folded):
+        begin, end = match.span()
+        if end - begin > 2 or (begin and folded[begin - 1] in ".,") or (end + 1 < size and folded[end] in ".," and folded[end + 1].isdigit()):
+            continue
+        day = int(match.group())
+        if not 1 <= day <= 31:
+            continue
+        end = _ORDINAL.match(folded, end).end()
+        after = _MONTH_AFTER.match(folded, end)
+        if after and after.group(1) in MONTH_OF:
+            found.add(f"@{MONTH_OF[after.group(1)]:02d}-{day:02d}")
+            continue
+        before = _MONTH_BEFORE.search(folded, max(0, begin - 14), begin)
+        if before and before.group(1) in MONTH_OF:
+            found.add(f"@{MONTH_OF[before.group(1)]:02d}-{day:02d}")
     if published is not None:
-        for name in set(_WEEKDAY.findall(folded)):
+        for name in (words if words is not None else set(_WORD.findall(folded))) & WEEKDAY_NAMES:
             back = (published.weekday() - WEEKDAY_OF[name]) % 7
             when = published - timedelta(days=back)
             found.add(f"@{when.month:02d}-{when.day:02d}")

@@ -25,16 +25,33 @@ class PageMeta:
     canonical: str = ""
     published: datetime | None = None
     lang: str = ""
+    damage: str = ""  # why libxml2 stopped reading the markup early, dropping what follows ("" if it did not)
 
 
 def read_page_meta(html: bytes) -> PageMeta:
-    """Canonical link, declared publication time and lang attribute; empty on unparsable markup."""
+    """Canonical link, declared publication time and lang attribute; empty on unparsable markup.
+
+    `damage` names a libxml2 resource limit the markup hit: nesting deeper than 255 levels, or one
+    text node or attribute over 10 MB. libxml2 then stops reading without raising, so everything
+    after that point is silently missing here and in trafilatura (which parses the same way).
+    """
+    parser = lxml.html.HTMLParser()
     try:
-        tree = lxml.html.fromstring(html)
+        tree = lxml.html.fromstring(html, parser=parser)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
-        return PageMeta()
+        return PageMeta(damage=_damage(parser.error_log))
     return PageMeta(canonical=_canonical(tree), published=_declared_date(tree),
-                    lang=(tree.get("lang") or "").split("-")[0].lower()[:3])
+                    lang=(tree.get("lang") or "").split("-")[0].lower()[:3], damage=_damage(parser.error_log))
+
+
+def _damage(errors: Any) -> str:
+    for error in errors:
+        if error.type_name != "ERR_RESOURCE_LIMIT":
+            continue
+        if "depth" in error.message.lower():
+            return "too_deep: markup nested deeper than libxml2's limit of 255 levels; what follows was dropped"
+        return "libxml2_limit: a text node or attribute over libxml2's 10 MB limit; what follows was dropped"
+    return ""
 
 
 def date_from_url(url: str) -> datetime | None:

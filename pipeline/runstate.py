@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pipeline.summary import RunSummary, StageCounts
@@ -62,10 +62,26 @@ def summary_from_record(record: Mapping[str, Any], *, now: datetime) -> RunSumma
     """
     stored = _stored_summary(record.get("summary"))
     stages = _stages_from_summary(stored) if stored else _stages_from_rows(record.get("stages") or ())
-    verdict = stored.get("verdict", "") if stored else ""
-    return RunSummary(run_id=record["run_id"], status=record["status"], started_at=record["started_at"],
-                      finished_at=record.get("finished_at") or now, stages=stages,
-                      verdict=verdict or record.get("error") or "")
+    started = _instant(stored.get("started_at")) or record["started_at"]
+    finished = _instant(stored.get("finished_at")) or record.get("finished_at") or now
+    return RunSummary(run_id=record["run_id"], status=record["status"], started_at=_utc(started),
+                      finished_at=_utc(finished), stages=stages,
+                      verdict=stored.get("verdict") or record.get("error") or "")
+
+
+def _instant(value: Any) -> datetime | None:
+    """A datetime from its stored text form (str() or ISO 8601), or None."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _utc(value: datetime) -> datetime:
+    """The same instant in UTC (a naive value is taken as UTC already)."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def _stored_summary(value: Any) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""The loads: the only code that writes rows. Bulk, idempotent, deduplicated per batch."""
+"""The loads: the only code that writes rows. Bulk, idempotent, deduplicated per batch.
+
+Every load that writes more than one statement runs in one explicit transaction (`_transaction`):
+a crash or a storage failure leaves all of it or none of it, and a storage failure is raised as a
+typed one-line error (warehouse.connect.storage_error).
+"""
 from __future__ import annotations
 
 import gzip
@@ -7,7 +12,8 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,8 +22,27 @@ import pyarrow as pa
 
 from pipeline.config import Config
 from pipeline.records import Article, FeedHarvest, FetchResult, NewOutlet, Page, PageHarvest
+from warehouse.connect import storage_error
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN … COMMIT; on any failure ROLLBACK (if DuckDB has not already) and re-raise, storage errors typed."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a failed COMMIT has rolled back already; an invalidated instance cannot roll back
+        mapped = storage_error(exc) if isinstance(exc, duckdb.Error) else None
+        if mapped is None:
+            raise
+        raise mapped from exc
 
 
 def insert_new(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]],
@@ -74,13 +99,12 @@ def start_run(con: duckdb.DuckDBPyConnection, *, run_id: str, kind: str, config_
               config_hash: str, started_at: datetime) -> list[str]:
     """Record a run as running; earlier runs still marked running are crashed. Returns those."""
     stale = [r[0] for r in con.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
-    con.execute("BEGIN TRANSACTION")
-    con.execute("UPDATE runs SET status = 'crashed', finished_at = coalesce(finished_at, now()), "
-                "error = coalesce(error, 'the process ended without closing the run') WHERE status = 'running'")
-    insert_new(con, "runs", [dict(run_id=run_id, kind=kind, started_at=started_at, status="running",
-                                  config_path=config_path, config_hash=config_hash, pid=os.getpid(),
-                                  host=socket.gethostname())], ["run_id"])
-    con.execute("COMMIT")
+    with _transaction(con):
+        con.execute("UPDATE runs SET status = 'crashed', finished_at = coalesce(finished_at, now()), "
+                    "error = coalesce(error, 'the process ended without closing the run') WHERE status = 'running'")
+        insert_new(con, "runs", [dict(run_id=run_id, kind=kind, started_at=started_at, status="running",
+                                      config_path=config_path, config_hash=config_hash, pid=os.getpid(),
+                                      host=socket.gethostname())], ["run_id"])
     return stale
 
 
@@ -95,26 +119,26 @@ def record_stage(con: duckdb.DuckDBPyConnection, *, run_id: str, stage: str, sta
                  items_in: int, items_ok: int, items_failed: int, note: str = "") -> None:
     """Record one stage's counts and duration (replacing an earlier record of the same stage)."""
     finished = datetime.now(timezone.utc)
-    con.execute("DELETE FROM run_stages WHERE run_id = ? AND stage = ?", [run_id, stage])
-    insert_new(con, "run_stages", [dict(run_id=run_id, stage=stage, started_at=started_at, finished_at=finished,
-                                        seconds=(finished - started_at).total_seconds(), items_in=items_in,
-                                        items_ok=items_ok, items_failed=items_failed, note=note)],
-               ["run_id", "stage"])
+    with _transaction(con):
+        con.execute("DELETE FROM run_stages WHERE run_id = ? AND stage = ?", [run_id, stage])
+        insert_new(con, "run_stages", [dict(run_id=run_id, stage=stage, started_at=started_at, finished_at=finished,
+                                            seconds=(finished - started_at).total_seconds(), items_in=items_in,
+                                            items_ok=items_ok, items_failed=items_failed, note=note)],
+                   ["run_id", "stage"])
 
 
 def sync_outlets(con: duckdb.DuckDBPyConnection, config: Config, *, run_id: str) -> None:
     """Make outlets and feeds match the config; those that left it stay, marked inactive."""
     first_seen = dict(con.execute("SELECT outlet_id, first_run_id FROM outlets").fetchall())
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM outlets WHERE outlet_id IN (SELECT unnest(?))", [[o.id for o in config.outlets]])
-    con.execute("UPDATE outlets SET active = false")
-    insert_new(con, "outlets", [_outlet_row(o, first_seen.get(o.id, run_id), run_id) for o in config.outlets],
-               ["outlet_id"])
     feeds = [(o.id, fid, url) for o in config.outlets for fid, url in o.feed_ids()]
-    con.execute("UPDATE feeds SET active = list_contains(?, feed_id)", [[fid for _, fid, _ in feeds]])
-    insert_new(con, "feeds", [dict(feed_id=fid, outlet_id=oid, url=url, active=True, first_run_id=run_id)
-                              for oid, fid, url in feeds], ["feed_id"])
-    con.execute("COMMIT")
+    with _transaction(con):
+        con.execute("DELETE FROM outlets WHERE outlet_id IN (SELECT unnest(?))", [[o.id for o in config.outlets]])
+        con.execute("UPDATE outlets SET active = false")
+        insert_new(con, "outlets", [_outlet_row(o, first_seen.get(o.id, run_id), run_id) for o in config.outlets],
+                   ["outlet_id"])
+        con.execute("UPDATE feeds SET active = list_contains(?, feed_id)", [[fid for _, fid, _ in feeds]])
+        insert_new(con, "feeds", [dict(feed_id=fid, outlet_id=oid, url=url, active=True, first_run_id=run_id)
+                                  for oid, fid, url in feeds], ["feed_id"])
 
 
 def _outlet_row(outlet: Any, first_run_id: str, run_id: str) -> dict[str, Any]:
@@ -138,10 +162,9 @@ def load_feed_harvests(con: duckdb.DuckDBPyConnection, *, run_id: str, harvests:
     harvests = list(harvests)
     attempts = [_feed_attempt_row(run_id, h) for h in harvests]
     entries = [_entry_row(run_id, e, h.result.started_at) for h in harvests if h.parsed for e in h.parsed.entries]
-    con.execute("BEGIN TRANSACTION")
-    insert_new(con, "fetch_attempts", attempts, ["attempt_id"])
-    added = insert_new(con, "feed_entries", entries, ["entry_id"])
-    con.execute("COMMIT")
+    with _transaction(con):
+        insert_new(con, "fetch_attempts", attempts, ["attempt_id"])
+        added = insert_new(con, "feed_entries", entries, ["entry_id"])
     return added
 
 
@@ -171,10 +194,9 @@ def load_page_harvests(con: duckdb.DuckDBPyConnection, *, run_id: str, harvests:
     """Record page attempts and store the fresh pages (HTML gzip-compressed). Returns new pages."""
     attempts = [_attempt_row(run_id, "page", h.target.entry_id, h.target.outlet_id, h.result) for h in harvests]
     pages = [_page_row(run_id, h) for h in harvests if h.page is not None]
-    con.execute("BEGIN TRANSACTION")
-    insert_new(con, "fetch_attempts", attempts, ["attempt_id"])
-    added = insert_new(con, "pages", pages, ["url"])
-    con.execute("COMMIT")
+    with _transaction(con):
+        insert_new(con, "fetch_attempts", attempts, ["attempt_id"])
+        added = insert_new(con, "pages", pages, ["url"])
     return added
 
 
@@ -197,10 +219,9 @@ def load_extractions(con: duckdb.DuckDBPyConnection, *, run_id: str, articles: S
                + [_extraction_row(run_id, a.page_url, "duplicate", f"same as {orig}", orig, a.extractor, now)
                   for a, orig in duplicates]
                + [_extraction_row(run_id, url, "failed", why, None, None, now) for url, why in failures])
-    con.execute("BEGIN TRANSACTION")
-    added = insert_new(con, "articles", [_article_row(run_id, a, now) for a in articles], ["article_id"])
-    insert_new(con, "extractions", records, ["page_url", "run_id"])
-    con.execute("COMMIT")
+    with _transaction(con):
+        added = insert_new(con, "articles", [_article_row(run_id, a, now) for a in articles], ["article_id"])
+        insert_new(con, "extractions", records, ["page_url", "run_id"])
     return added
 
 
@@ -251,10 +272,9 @@ def load_matches(con: duckdb.DuckDBPyConnection, *, run_id: str, assignments: Se
     found = [dict(article_id=o.article_id, originator_outlet_id=o.originator_outlet_id,
                   originator_article_id=o.originator_article_id, method=o.method, credit=o.credit,
                   containment=o.containment, run_id=run_id) for o in origins]
-    con.execute("BEGIN TRANSACTION")
-    added = insert_new(con, "event_assignments", rows, ["article_id"])
-    insert_new(con, "article_origins", found, ["article_id"])
-    con.execute("COMMIT")
+    with _transaction(con):
+        added = insert_new(con, "event_assignments", rows, ["article_id"])
+        insert_new(con, "article_origins", found, ["article_id"])
     return added
 
 

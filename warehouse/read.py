@@ -246,7 +246,7 @@ def run_failures(con: duckdb.DuckDBPyConnection, run_ids: list[str],
     """
     rows = con.execute("""
         WITH f AS (
-            SELECT run_id, kind, coalesce(outlet_id, '') AS outlet, url, reason, started_at AS at
+            SELECT run_id, kind, coalesce(outlet_id, '') AS outlet, url, reason, started_at AS ts
             FROM fetch_attempts
             WHERE run_id IN (SELECT unnest($ids)) AND kind IN ('feed', 'page') AND outcome IN ('transient', 'permanent')
             UNION ALL
@@ -256,7 +256,7 @@ def run_failures(con: duckdb.DuckDBPyConnection, run_ids: list[str],
             UNION ALL
             SELECT run_id, 'archive', '', 'line ' || line, reason, NULL
             FROM archive_rejects WHERE run_id IN (SELECT unnest($ids)))
-        SELECT run_id, kind, count(*), list([outlet, url, reason] ORDER BY at NULLS LAST, url)[1:$first]
+        SELECT run_id, kind, count(*), list([outlet, url, reason] ORDER BY ts NULLS LAST, url)[1:$first]
         FROM f GROUP BY run_id, kind ORDER BY run_id, kind""", {"ids": run_ids, "first": first}).fetchall()
     result: dict[str, dict[str, tuple[int, list[tuple[str, str, str]]]]] = {}
     for run_id, kind, count, examples in rows:
