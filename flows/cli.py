@@ -43,11 +43,11 @@ def run(config: Annotated[Optional[Path], typer.Option("--config", "-c", envvar=
     from flows.demo import demo_config
     from flows.nightly import RunFailed, nightly, summary_of
     from flows.progress_bars import stage_progress
-    from warehouse.lock import check_free
+    from warehouse.lock import check_writable_now
 
     source = nullcontext(config) if config else demo_config(paths.data_dir)
     try:
-        check_free(paths.db)
+        check_writable_now(paths.db)
         with source as config_path, stage_progress(enabled=not verbose):
             _check_config(Path(config_path))
             result = nightly(config=str(config_path), db=str(paths.db), data_dir=str(paths.data_dir))
@@ -66,7 +66,7 @@ def demo(db: DbOption = None, data_dir: DataOption = None,
     _setup(paths, verbose)
     from flows.demo import run_demo
     from flows.nightly import RunFailed, nightly, summary_of
-    from warehouse.lock import check_free
+    from warehouse.lock import check_writable_now
 
     def night(config: Path, when: datetime) -> dict:
         typer.echo(f"night of {when:%Y-%m-%d}: ", nl=False)
@@ -80,7 +80,7 @@ def demo(db: DbOption = None, data_dir: DataOption = None,
         return result.as_dict()
 
     try:
-        check_free(paths.db)
+        check_writable_now(paths.db)
         nights = run_demo(paths.data_dir, night)
     except ParallaxError as exc:
         _fail(str(exc))
@@ -112,10 +112,10 @@ def backfill(file: Annotated[Path, typer.Argument(help="Archive: .jsonl/.ndjson 
     from flows.backfill import backfill as backfill_flow
     from flows.nightly import RunFailed, summary_of
     from flows.progress_bars import stage_progress
-    from warehouse.lock import check_free
+    from warehouse.lock import check_writable_now
 
     try:
-        check_free(paths.db)
+        check_writable_now(paths.db)
         if not file.is_file():
             _fail(f"{file}: no such file")
         with stage_progress(enabled=not verbose):

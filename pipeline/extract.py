@@ -43,7 +43,10 @@ def extract_article(html: bytes | str, url: str, *, entry: FeedEntry | None = No
                     fetched_at: datetime | None = None, min_text_chars: int = MIN_TEXT_CHARS) -> Extraction:
     """Text, title, authors, language, date and canonical URL of one article page.
 
-    A page with too little text falls back to the feed entry's content and is flagged partial.
+    A page with too little text falls back to the feed entry's content and is flagged partial. So
+    does a page refused before parsing (too_large, too_complex: see precheck_page) or whose markup
+    libxml2 silently dropped (too_deep, libxml2_limit); without feed content such a page raises
+    UnextractablePage, whose message is the reason the run records.
     """
     raw = html.encode("utf-8", "replace") if isinstance(html, str) else html
     fetched_at = fetched_at or datetime.now(timezone.utc)

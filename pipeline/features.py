@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")  # words and numbers; `_term` drops the numbers
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 _COMBINING = re.compile(r"[\u0300-\u036f]+")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»„]")
@@ -92,8 +92,10 @@ def _upper_class() -> str:
 _UP = _upper_class()
 # A run of capitalised words (an apostrophe or hyphen may join parts: "Jong-un", "O'Brien").
 _RUN = rf"[{_UP}][\w'’-]*(?:[ \t\u00a0]+[{_UP}][\w'’-]*)*"
-_NAME_RUN = re.compile(rf"(?<![\w'’-]){_RUN}")
-_OPENER_RUN = re.compile(rf"(?:^|[.!?:;\"“”«»„\n])[^\w\n'’-]{{0,2}}({_RUN})")
+_NAME_RUN = re.compile(_RUN)
+_OPENER_RUN = re.compile(rf"[.!?:;\"“”«»„\n][^\w\n'’-]{{0,2}}({_RUN})")
+_FIRST_RUN = re.compile(rf"[^\w\n'’-]{{0,2}}({_RUN})")
+_NUMBER_SPAN = re.compile(r"\d[\d,.\u00a0\u202f ]*\d|\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +141,8 @@ def _keep(word: str) -> bool:
 
 @lru_cache(maxsize=1 << 18)
 def _term(word: str) -> str:
-    """The content term of a folded word ('' for stop words and short words)."""
-    return stem(word) if _keep(word) else ""
+    """The content term of a folded word ('' for stop words, short words and numbers)."""
+    return stem(word) if _keep(word) and not any(c.isdigit() or c == "_" for c in word) else ""
 
 
 def features(title: str, text: str, *, lead_words: int = LEAD_WORDS,
@@ -205,6 +207,9 @@ def names_in(text: str, *, short: bool = False) -> frozenset[str]:
     openers: set[str] = set()
     inner: set[str] = set()
     opening = Counter(_OPENER_RUN.findall(text))
+    first = _FIRST_RUN.match(text)
+    if first:
+        opening[first.group(1)] += 1
     for run, count in Counter(_NAME_RUN.findall(text)).items():
         parts, led = _run_parts(run)
         if not parts:
@@ -251,13 +256,18 @@ def numbers_in(text: str) -> frozenset[str]:
     """Numbers of two or more digits and decimals, normalised ('90,000', '90.000', '90 000' → '90000',
     '4,5' → '4.5'); years kept."""
     values = set()
-    for whole, fraction in _NUMBER.findall(text):
-        digits = re.sub(r"\D", "", whole)
-        value = digits.lstrip("0") or "0"
-        if fraction and len(digits) <= 3 and whole.isdigit():
-            values.add(f"{value}.{fraction.rstrip('0') or '0'}".rstrip(".").removesuffix(".0"))
-        elif len(digits) >= 2:
-            values.add(value)
+    size = len(text)
+    for span in _NUMBER_SPAN.finditer(text):
+        begin, end = span.span()
+        if (begin and (text[begin - 1].isalnum() or text[begin - 1] in "_.,")) or (end < size and text[end].isalnum()):
+            continue
+        for whole, fraction in _NUMBER.findall(span.group()):
+            digits = re.sub(r"\D", "", whole)
+            value = digits.lstrip("0") or "0"
+            if fraction and len(digits) <= 3 and whole.isdigit():
+                values.add(f"{value}.{fraction.rstrip('0') or '0'}".rstrip(".").removesuffix(".0"))
+            elif len(digits) >= 2:
+                values.add(value)
     return frozenset(values)
 
 

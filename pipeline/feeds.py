@@ -33,18 +33,20 @@ _FUTURE_SLACK = timedelta(days=1)
 # Numeric character references feedparser 6.0.14 raises on instead of flagging (issue #591):
 # beyond U+10FFFF (ValueError, or OverflowError when huge) and UTF-16 surrogates (UnicodeEncodeError).
 _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
-_REPLACEMENT_REF = "&#xFFFD;"
+_REPLACEMENT_REF = b"&#xFFFD;"
 # Where an entry starts and ends, in an ASCII-compatible body (any namespace prefix, any case).
 _ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]", re.IGNORECASE)
 _ENTRY_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>", re.IGNORECASE)
 # UTF-16/32, told by a byte-order mark or by the first character "<" (feedparser sniffs only "<?"
-# and mistakes a body with a BOM but no XML declaration for ISO-8859-1).
-_WIDE_STARTS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+# and mistakes a body with a BOM but no XML declaration for ISO-8859-1), and EBCDIC ("<?xm").
+_EBCDIC_START = b"\x4c\x6f\xa7\x94"
+_TRANSCODED_STARTS = ((_EBCDIC_START, "cp037"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
                 (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
                 (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"<\x00", "utf-16-le"),
                 (b"\x00<", "utf-16-be"))
 _DECLARED_ENCODING = re.compile(r"""\A(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([^"']*)\2""")
 _CHARSET_PARAM = re.compile(r"charset\s*=\s*[^;]*", re.IGNORECASE)
+_BAD_ENCODING_NAME = re.compile(rb"""(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([^"']*[^"'\w.:-][^"']*)\2""")
 _SURROGATE_CODECS = {"utf-7", "unicode-escape", "raw-unicode-escape"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -98,15 +100,29 @@ def _declares_entities(body: bytes, headers: dict[str, str]) -> bool:
 
 
 def _as_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str], list[str]]:
-    """A body feedparser would misread, as UTF-8 with its XML declaration and Content-Type charset
-    changed to match: UTF-16/32 (with or without a byte-order mark), and the codecs that decode to
-    lone surrogates (UTF-7, unicode_escape: feedparser raises UnicodeEncodeError on them). A mark
-    that contradicts the declared encoding is noted (the mark wins, as in XML)."""
-    codec = next((codec for start, codec in _WIDE_STARTS if body.startswith(start)), None)
+    """The body as feedparser reads it right, with notes on what was wrong with its encoding.
+
+    Transcoded to UTF-8 (XML declaration and Content-Type charset changed to match): UTF-16/32
+    with or without a byte-order mark, EBCDIC (whose character references no byte search sees), and
+    the codecs that decode to lone surrogates (UTF-7, unicode_escape: feedparser raises on those). A
+    mark that contradicts the declared encoding is noted (the mark wins, as in XML); a declared
+    encoding name with non-ASCII bytes (feedparser raises UnicodeDecodeError) is dropped.
+    """
+    codec = next((codec for start, codec in _TRANSCODED_STARTS if body.startswith(start)), None)
     if codec is None:
-        if body.startswith(codecs.BOM_UTF8):
-            return body, headers, _bom_conflict(body[3:203].decode("latin-1"), "utf-8")
-        return _surrogate_codec_as_utf8(body, headers)
+        notes: list[str] = []
+        start = len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0
+        if bad := _BAD_ENCODING_NAME.match(body, start):
+            body = body[:bad.start(3)] + body[bad.end(3):]
+            notes.append(f"declared encoding {bad.group(3)[:40]!r} is no encoding name: ignored")
+        if start:
+            return body, headers, notes + _bom_conflict(body[3:203].decode("latin-1"), "utf-8")
+        body, headers, more = _surrogate_codec_as_utf8(body, headers)
+        return body, headers, notes + more
+    if codec == "cp037":  # one of the EBCDIC code pages: the declared one if it reads "<?xm" too
+        declared = _DECLARED_ENCODING.match(body[:200].decode("cp037"))
+        name = _codec_name(declared.group(3)) if declared else ""
+        codec = name if name and body[:4].decode(name, "replace") == "<?xm" else codec
     try:
         text = body.decode(codec).removeprefix("\ufeff")
     except UnicodeDecodeError:  # not that encoding after all: feedparser will say what it is
@@ -148,10 +164,7 @@ def _utf8_headers(headers: dict[str, str]) -> dict[str, str]:
 def _bom_conflict(head: str, codec: str) -> list[str]:
     match = _DECLARED_ENCODING.match(head)
     declared = match.group(3).strip() if match else ""
-    try:
-        name = codecs.lookup(declared).name if declared else ""
-    except LookupError:
-        name = declared.lower()
+    name = _codec_name(declared) or declared.lower()
     if not name or name.startswith(codec[:6]):
         return []
     return [f"document declared as {declared[:40]} but its bytes are {codec} (read as {codec})"]
@@ -169,21 +182,21 @@ def _repair_char_refs(body: bytes) -> tuple[bytes, int]:
 
     def check(match: re.Match[bytes]) -> bytes:
         nonlocal repaired
-        ref, hex_digits, digits = (g.decode("ascii") if g else "" for g in match.group(0, 1, 2))
-        fixed = _checked_ref(ref, hex_digits, digits)
-        repaired += fixed is not ref
-        return fixed.encode("ascii")
+        hex_digits, digits = (g.decode("ascii") if g else "" for g in match.group(1, 2))
+        if _is_character(hex_digits, digits):
+            return match.group(0)
+        repaired += 1
+        return _REPLACEMENT_REF
 
     return _CHAR_REF.sub(check, body), repaired
 
 
-def _checked_ref(ref: str, hex_digits: str, digits: str) -> str:
+def _is_character(hex_digits: str, digits: str) -> bool:
     significant = (hex_digits or digits).lstrip("0")
-    if len(significant) <= 7:
-        value = int(significant or "0", 16 if hex_digits else 10)
-        if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF:
-            return ref
-    return _REPLACEMENT_REF
+    if len(significant) > 7:  # also keeps int() off 5,000-digit strings
+        return False
+    value = int(significant or "0", 16 if hex_digits else 10)
+    return value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF
 
 
 def _cut_entries(body: bytes, max_entries: int) -> tuple[bytes, int]:
@@ -194,9 +207,8 @@ def _cut_entries(body: bytes, max_entries: int) -> tuple[bytes, int]:
     closing tags), so a well-formed feed stays well-formed. Returns the body and the number of
     entries it listed (0 when not cut).
     """
-    starts = _ENTRY_START.finditer(body)
     listed, cut = 0, -1
-    for match in starts:
+    for match in _ENTRY_START.finditer(body):
         listed += 1
         if listed == max_entries + 1:
             cut = match.start()

@@ -17,8 +17,10 @@ the history. Running the days one call at a time, each with the earlier days' as
 """
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from pipeline.ids import stable_id
 class MatchSettings:
     """The knobs of matching (all documented in the README)."""
 
-    threshold: float = 0.2          # average pair similarity two clusters need to merge
+    threshold: float = 0.125         # average pair similarity two clusters need to merge
     content_weight: float = 0.5     # same language: cosine of content terms ...
     title_weight: float = 0.2       # ... cosine of title terms; the rest: evidence overlap
     cross_weight: float = 1.3       # across languages: evidence overlap times this
@@ -40,8 +42,16 @@ class MatchSettings:
     pair_floor: float = 0.02        # pair similarities below this count as 0
     common_share: float = 0.05      # terms and evidence in more than this share of the window's articles are ignored
     common_floor: int = 50          # ... but only once they are in more than this many
-    vector_terms: int = 64          # an article's content vector keeps its heaviest terms
     idf_mode: str = "day"           # day: document frequencies over the window | batch: over all articles given
+    idf_pseudo_docs: float = 200.0   # document frequencies as if this many unrelated articles were in the window
+    weak_pair_weight: float = 0.6   # two articles that share no specific evidence (a run of names, a number, a date) count this much
+    same_outlet_weight: float = 0.5 # two articles of one outlet: their similarity counts this much (house style)
+    single_name_weight: float = 0.5  # a one-word name counts this much (a run of names or a number: 1)
+    date_weight: float = 0.5        # a calendar date counts this much (same-day events share dates)
+    background: float = 1.5         # links are lowered by this times the articles' background similarity
+    background_trim: int = 10       # the background leaves out an article's most similar ones
+    background_prior: float = 0.03  # ... and is shrunk towards this
+    background_weight: float = 10.0 # ... with the weight of this many articles
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,25 +107,19 @@ class _Doc:
     feats: ArticleFeatures
     language: str
     key: tuple[datetime, str]
+    outlet: str
     vector: dict[str, float] = field(default_factory=dict)
     title: dict[str, float] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     mass: float = 0.0
+    background: float = 0.0
+    strong: frozenset[str] = frozenset()
     event: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class _Pair:
-    score: float
-    content: float
-    title: float
-    evidence: float
-    cross: bool
 
 
 def _doc(item: MatchItem) -> _Doc:
     feats = features(item.title, item.text, published=item.published_at.date())
-    return _Doc(item, feats, feats.language, (item.published_at, item.article_id))
+    return _Doc(item, feats, feats.language, (item.published_at, item.article_id), item.outlet_id)
 
 
 def _day_of(when: datetime) -> date:
@@ -129,7 +133,9 @@ class _Df:
 
     prior = 10.0
 
-    def __init__(self) -> None:
+    def __init__(self, pseudo: float = 0.0) -> None:
+        self.pseudo = pseudo
+        self.cache: dict[str, dict[str, float]] = {}
         self.terms: dict[str, Counter[str]] = defaultdict(Counter)
         self.n_lang: Counter[str] = Counter()
         self.evidence: Counter[str] = Counter()
@@ -137,6 +143,7 @@ class _Df:
         self.n = 0
 
     def add(self, doc: _Doc, sign: int = 1) -> None:
+        self.cache.clear()
         terms, evidence = self.terms[doc.language], self.evidence_lang[doc.language]
         for t in doc.feats.terms:
             terms[t] += sign
@@ -147,12 +154,22 @@ class _Df:
         self.n += sign
 
     def term(self, token: str, lang: str) -> float:
-        return math.log((self.n_lang[lang] + 1) / (self.terms[lang].get(token, 0) + 1)) + 1.0
+        return math.log((self.n_lang[lang] + self.pseudo + 1) / (self.terms[lang].get(token, 0) + 1)) + 1.0
+
+    def term_weights(self, lang: str) -> dict[str, float]:
+        """A cache of `term` for one language, valid until the frequencies change."""
+        cache = self.cache.get(lang)
+        if cache is None:
+            cache = self.cache[lang] = {}
+        return cache
 
     def evidence_in(self, token: str, lang: str) -> float:
-        overall = (self.evidence.get(token, 0) + 1) / (self.n + 1)
+        overall = (self.evidence.get(token, 0) + 1) / (self.n + self.pseudo + 1)
         p = (self.evidence_lang[lang].get(token, 0) + self.prior * overall) / (self.n_lang[lang] + self.prior)
         return math.log(1 / p) + 1.0
+
+
+_YEAR = re.compile(r"#(?:19|20)\d\d")
 
 
 def _unit(weights: dict[str, float]) -> dict[str, float]:
@@ -182,7 +199,7 @@ class _State:
 
     def __init__(self, settings: MatchSettings) -> None:
         self.s = settings
-        self.df = _Df()
+        self.df = _Df(settings.idf_pseudo_docs)
         self.window: list[_Doc] = []                  # articles of the window, oldest first
         self.content: dict[str, dict[str, dict[_Doc, float]]] = defaultdict(dict)
         self.titles: dict[str, dict[str, dict[_Doc, float]]] = defaultdict(dict)
@@ -207,9 +224,20 @@ class _State:
                 fresh.append(doc)
             else:
                 self.join(doc, event_id)
+        pairs = {doc: self.pairs(doc) for doc, _ in entries} if self.s.background else {}
+        for doc, found in pairs.items():
+            doc.background = self.background(found)
         if not fresh:
             return {}
-        return _Day(self, fresh).cluster()
+        return _Day(self, fresh, pairs).cluster()
+
+    def background(self, found: dict[_Doc, float]) -> float:
+        """How similar an article is to the window's articles in general (the mean similarity
+        without its `background_trim` most similar ones), shrunk towards a prior."""
+        s = self.s
+        scores = sorted(found.values(), reverse=True)[s.background_trim:]
+        others = max(0, len(self.window) - 1 - s.background_trim)
+        return (sum(scores) + s.background_prior * s.background_weight) / (others + s.background_weight)
 
     def expire(self, horizon: datetime) -> None:
         keep = 0
@@ -235,14 +263,34 @@ class _State:
         idf, lang, s = self.df, doc.language, self.s
         terms, evidence = idf.terms[lang], idf.evidence
         cap = max(s.common_floor, s.common_share * idf.n_lang[lang])
-        weights = {t: (1 + math.log(c)) * idf.term(t, lang) for t, c in doc.feats.terms.items() if terms[t] <= cap}
-        if s.vector_terms and len(weights) > s.vector_terms:
-            weights = dict(sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:s.vector_terms])
-        doc.vector = _unit(weights)
-        doc.title = _unit({t: idf.term(t, lang) for t in doc.feats.title_terms if terms[t] <= cap})
+        known = idf.term_weights(lang)
+        weights = {}
+        for t, c in doc.feats.terms.items():
+            w = known.get(t)
+            if w is None:
+                w = known[t] = idf.term(t, lang)
+            weights[t] = w if c == 1 else (1 + math.log(c)) * w
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        doc.vector = {t: w / norm for t, w in weights.items() if terms[t] <= cap}
+        title = {t: known.get(t) or idf.term(t, lang) for t in doc.feats.title_terms}
+        norm = math.sqrt(sum(w * w for w in title.values())) or 1.0
+        doc.title = {t: w / norm for t, w in title.items() if terms[t] <= cap}
         cap = max(s.common_floor, s.common_share * idf.n)
-        doc.weights = {t: idf.evidence_in(t, lang) for t in doc.feats.evidence if evidence[t] <= cap}
+        doc.weights = {t: idf.evidence_in(t, lang) * self.kind_weight(t)
+                       for t in doc.feats.evidence if evidence[t] <= cap}
+        doc.strong = frozenset(t for t in doc.weights if self.kind_weight(t) >= 1.0)
         doc.mass = sum(doc.weights.values())
+
+    def kind_weight(self, token: str) -> float:
+        """How specific a kind of evidence is: a run of names, a number or a date (1), one
+        capitalised word or a year (`single_name_weight`)."""
+        if token[0] == "#":
+            return self.s.single_name_weight if _YEAR.fullmatch(token) else 1.0
+        if token[0] == "@":
+            return self.s.date_weight
+        if " " in token:
+            return 1.0
+        return self.s.single_name_weight
 
     def index(self, doc: _Doc) -> None:
         self.window.append(doc)
@@ -261,38 +309,70 @@ class _State:
 
     # ------------------------------------------------------------------ similarities
 
-    def pairs(self, doc: _Doc) -> dict[_Doc, _Pair]:
-        """Similarities of `doc` with every other article of the window that shares a token with it."""
+    def pairs(self, doc: _Doc) -> dict[_Doc, float]:
+        """Similarities of `doc` with the other articles of the window that share a token with it
+        (those below `pair_floor` left out)."""
         s = self.s
-        content = _accumulate(doc.vector, self.content[doc.language])
-        title = _accumulate(doc.title, self.titles[doc.language])
-        shared: dict[_Doc, float] = defaultdict(float)
-        evidence = self.evidence
+        lang, outlet = doc.language, doc.outlet
+        content = _accumulate(doc.vector, self.content[lang], s.content_weight)
+        if doc.title:
+            for other, v in _accumulate(doc.title, self.titles[lang], s.title_weight).items():
+                content[other] = content.get(other, 0.0) + v
+        shared: dict[_Doc, float] = {}
+        strong: set[_Doc] = set()
+        evidence, get = self.evidence, shared.get
         for t, w in doc.weights.items():
-            for other, v in evidence[t].items():
-                shared[other] += w + v
-        w_e = 1 - s.content_weight - s.title_weight
+            posting = evidence[t]
+            for other, v in posting.items():
+                shared[other] = get(other, 0.0) + w + v
+            if t in doc.strong:
+                strong.update(posting)
+        w_e = (1 - s.content_weight - s.title_weight) / 2
+        w_x = s.cross_weight / 2
+        floor, same, weak = s.pair_floor, s.same_outlet_weight, s.weak_pair_weight
+        mass = doc.mass
         out = {}
-        for other in content.keys() | shared.keys():
-            if other is doc:
-                continue
-            evidence = shared.get(other, 0.0) / 2 / (min(doc.mass, other.mass) or 1.0)
-            if other.language == doc.language:
-                c, t = content.get(other, 0.0), title.get(other, 0.0)
-                score = s.content_weight * c + s.title_weight * t + w_e * evidence
-                pair = _Pair(score, c, t, evidence, False)
-            else:
-                pair = _Pair(s.cross_weight * evidence, 0.0, 0.0, evidence, True)
-            if pair.score >= s.pair_floor:
-                out[other] = pair
+        pop = content.pop
+        for other, total in shared.items():
+            m = other.mass
+            e = total / ((m if m < mass else mass) or 1.0)
+            score = pop(other, 0.0) + w_e * e if other.language == lang else w_x * e
+            if other.outlet == outlet:
+                score *= same
+            if other not in strong:
+                score *= weak
+            if score >= floor:
+                out[other] = score
+        for other, score in content.items():
+            score *= weak * (same if other.outlet == outlet else 1.0)
+            if score >= floor:
+                out[other] = score
+        out.pop(doc, None)
         return out
 
+    def components(self, doc: _Doc, other: _Doc) -> tuple[float, float, float]:
+        """Content and title cosine (same language only) and evidence overlap of two articles."""
+        shared = sum(w + other.weights[t] for t, w in doc.weights.items() if t in other.weights)
+        evidence = shared / 2 / (min(doc.mass, other.mass) or 1.0)
+        if other.language != doc.language:
+            return 0.0, 0.0, evidence
+        return _dot(doc.vector, other.vector), _dot(doc.title, other.title), evidence
 
-def _accumulate(vector: dict[str, float], postings: dict[str, dict[_Doc, float]]) -> dict[_Doc, float]:
-    acc: dict[_Doc, float] = defaultdict(float)
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    return sum(w * get(t, 0.0) for t, w in a.items())
+
+
+def _accumulate(vector: dict[str, float], postings: dict[str, dict[_Doc, float]], scale: float) -> dict[_Doc, float]:
+    acc: dict[_Doc, float] = {}
+    get = acc.get
     for t, w in vector.items():
+        w *= scale
         for other, v in postings[t].items():
-            acc[other] += w * v
+            acc[other] = get(other, 0.0) + w * v
     return acc
 
 
@@ -307,38 +387,45 @@ def _discard(postings: dict[str, dict[_Doc, float]], token: str, doc: _Doc) -> N
 class _Day:
     """Average-linkage clustering of one day's new articles, with the open events as fixed clusters."""
 
-    def __init__(self, state: _State, fresh: list[_Doc]) -> None:
+    def __init__(self, state: _State, fresh: list[_Doc], pairs: dict[_Doc, dict[_Doc, float]]) -> None:
         self.state = state
         self.fresh = fresh
-        self.pair: dict[_Doc, dict[_Doc, _Pair]] = {doc: state.pairs(doc) for doc in fresh}
+        self.pair: dict[_Doc, dict[_Doc, float]] = {doc: pairs[doc] if doc in pairs else state.pairs(doc)
+                                                     for doc in fresh}
+        self.lam = state.s.background / 2
         # clusters: open events keep their ids; each new article starts as its own cluster
         self.members: dict[str, list[_Doc]] = {e: list(m) for e, m in state.events.items()}
         self.fixed = set(self.members)
         for doc in fresh:
             doc.event = "new:" + doc.item.article_id
             self.members[doc.event] = [doc]
+        self.noise = {c: sum(d.background for d in docs) for c, docs in self.members.items()}
         self.version: Counter[str] = Counter()
         self.links: dict[str, dict[str, float]] = defaultdict(dict)   # cluster -> cluster -> sum of pair scores
         for doc in fresh:
-            for other, p in self.pair[doc].items():
-                a, b = doc.event, other.event
-                if a == b or (a in self.fixed and b in self.fixed):
-                    continue
-                if other in self.pair and other.event < a:
-                    continue  # a pair of two new articles: counted once, from the later key
-                self.links[a][b] = self.links[a].get(b, 0.0) + p.score
-                self.links[b][a] = self.links[b].get(a, 0.0) + p.score
+            a = doc.event
+            row = self.links[a]
+            for other, score in self.pair[doc].items():
+                b = other.event
+                if b in self.fixed or (other in self.pair and b > a):
+                    row[b] = row.get(b, 0.0) + score  # a pair of two new articles counts once
+                    self.links[b][a] = self.links[b].get(a, 0.0) + score
 
     def average(self, a: str, b: str) -> float:
-        return self.links[a].get(b, 0.0) / (len(self.members[a]) * len(self.members[b]))
+        na, nb = len(self.members[a]), len(self.members[b])
+        return self.links[a].get(b, 0.0) / (na * nb) - self.lam * (self.noise[a] / na + self.noise[b] / nb)
 
     def cluster(self) -> dict[str, Assignment]:
         threshold = self.state.s.threshold
         heap = []
+        members = self.members
         for a, row in self.links.items():
-            for b in row:
-                if a < b:
-                    heap.append((-self.average(a, b), a, b, 0, 0))
+            na = len(members[a])
+            for b, total in row.items():
+                if a < b and total >= threshold * na * len(members[b]):
+                    link = self.average(a, b)
+                    if link >= threshold:  # a merged link averages its parts: one below stays below
+                        heap.append((-link, a, b, 0, 0))
         heapq.heapify(heap)
         while heap:
             negative, a, b, va, vb = heapq.heappop(heap)
@@ -346,98 +433,96 @@ class _Day:
                 break
             if a not in self.members or b not in self.members or self.version[a] != va or self.version[b] != vb:
                 continue
-            keep, gone = (a, b) if a in self.fixed or (b not in self.fixed and len(self.members[a]) >= len(self.members[b])) else (b, a)
+            if a in self.fixed or (b not in self.fixed and len(self.members[a]) >= len(self.members[b])):
+                keep, gone = a, b
+            else:
+                keep, gone = b, a
             self.merge(keep, gone)
             for other in self.links[keep]:
                 if other in self.fixed and keep in self.fixed:
                     continue
-                x, y = sorted((keep, other))
-                heapq.heappush(heap, (-self.average(x, y), x, y, self.version[x], self.version[y]))
+                x, y = (keep, other) if keep < other else (other, keep)
+                link = self.average(x, y)
+                if link >= threshold:
+                    heapq.heappush(heap, (-link, x, y, self.version[x], self.version[y]))
         return self.explain()
 
     def merge(self, keep: str, gone: str) -> None:
         for doc in self.members[gone]:
             doc.event = keep
         self.members[keep].extend(self.members.pop(gone))
+        self.noise[keep] += self.noise.pop(gone)
         if gone in self.fixed:
             self.fixed.add(keep)
         row = self.links.pop(gone, {})
+        kept = self.links[keep]
         for other, total in row.items():
             self.links[other].pop(gone, None)
-            if other == keep:
-                continue
-            self.links[keep][other] = self.links[keep].get(other, 0.0) + total
-            self.links[other][keep] = self.links[other].get(keep, 0.0) + total
-        self.links[keep].pop(gone, None)
+            if other != keep:
+                kept[other] = kept.get(other, 0.0) + total
+                self.links[other][keep] = self.links[other].get(keep, 0.0) + total
+        kept.pop(gone, None)
         self.version[keep] += 1
 
     def explain(self) -> dict[str, Assignment]:
-        state = self.state
         names: dict[str, str] = {}
         for cluster, docs in self.members.items():
-            if cluster.startswith("new:"):
-                first = min(docs, key=lambda d: d.key)
-                names[cluster] = event_id_for(first.item.article_id)
-            else:
-                names[cluster] = cluster
+            names[cluster] = event_id_for(min(docs, key=lambda d: d.key).item.article_id) \
+                if cluster.startswith("new:") else cluster
         self.members = {names[c]: docs for c, docs in self.members.items()}
         for docs in self.members.values():
             for doc in docs:
                 doc.event = names.get(doc.event, doc.event)
-        self.profiles = {e: _Profile(docs) for e, docs in self.members.items()
-                         if any(d in self.pair for d in docs)}
+        touched = {doc.event for doc in self.fresh}
+        self.times = {e: sorted(d.key for d in self.members[e]) for e in touched}
         out = {doc.item.article_id: self.assignment(doc) for doc in sorted(self.fresh, key=lambda d: d.key)}
         for doc in self.fresh:
-            state.join(doc, doc.event)
+            self.state.join(doc, doc.event)
         return out
 
     def assignment(self, doc: _Doc) -> Assignment:
-        totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-        for other, p in self.pair[doc].items():
-            row = totals[other.event]
-            row[0] += p.score
-            row[1] += p.evidence
-            if not p.cross:
-                row[2] += p.content
-                row[3] += p.title
         own = doc.event
-        ranked = sorted(((row[0] / len(self.members[e]), e) for e, row in totals.items() if e != own),
-                        key=lambda se: (-se[0], se[1]))
-        runner = ranked[0] if ranked else None
-        profile = self.profiles[own]
+        pairs = self.pair[doc]
+        totals: dict[str, float] = defaultdict(float)
+        for other, score in pairs.items():
+            totals[other.event] += score
+        runner = max(((total / len(self.members[e]), e) for e, total in totals.items() if e != own), default=None)
         n = len(self.members[own]) - 1
-        n_same = profile.languages[doc.language] - 1
-        row = totals.get(own, [0.0, 0.0, 0.0, 0.0])
-        earlier = [d.item.published_at for d in self.members[own] if d.key < doc.key]
-        last = max(earlier) if earlier else None
+        near = heapq.nlargest(EXPLAINED_PEERS, ((score, other.key, other) for other, score in pairs.items()
+                                                if other.event == own))
+        near = [other for _, _, other in near]
+        parts = [self.state.components(doc, d) for d in near]
+        same = [p for d, p in zip(near, parts) if d.language == doc.language]
+        times = self.times[own]
+        before = bisect.bisect_left(times, doc.key)
         return Assignment(
             article_id=doc.item.article_id, event_id=own, new_event=own == event_id_for(doc.item.article_id),
-            score=round(row[0] / n, 4) if n else 0.0, content_similarity=round(row[2] / n_same, 4) if n_same else 0.0,
-            evidence_similarity=round(row[1] / n, 4) if n else 0.0,
-            title_similarity=round(row[3] / n_same, 4) if n_same else 0.0, **profile.shared(doc),
-            gap_days=round(max(0.0, (doc.item.published_at - last).total_seconds() / 86400), 3) if last else 0.0,
+            score=round(totals.get(own, 0.0) / n, 4) if n else 0.0,
+            content_similarity=round(sum(p[0] for p in same) / len(same), 4) if same else 0.0,
+            title_similarity=round(sum(p[1] for p in same) / len(same), 4) if same else 0.0,
+            evidence_similarity=round(sum(p[2] for p in parts) / len(parts), 4) if parts else 0.0,
+            **_shared(doc, near),
+            gap_days=round(max(0.0, (doc.item.published_at - times[before - 1][0]).total_seconds() / 86400), 3)
+            if before else 0.0,
             runner_up_event=runner[1] if runner else None, runner_up_score=round(runner[0], 4) if runner else 0.0,
             candidates=len(totals.keys() - {own}), language=doc.language,
-            cross_language=n > 0 and n_same == 0)
+            cross_language=bool(near) and all(d.language != doc.language for d in near))
 
 
-class _Profile:
-    """What an event's articles have in common with one of them: evidence and terms by count."""
+def _shared(doc: _Doc, peers: list[_Doc]) -> dict[str, tuple[str, ...]]:
+    """What `doc` has in common with its closest peers in its event: names, numbers, dates, terms."""
+    evidence: set[str] = set()
+    terms: Counter[str] = Counter()
+    for d in peers:
+        evidence |= d.feats.evidence
+        if d.language == doc.language:
+            terms.update(d.vector.keys())
+    names = sorted((t for t in doc.feats.names if t in evidence), key=lambda t: (-doc.weights.get(t, 0.0), t))
+    numbers = sorted(n for n in doc.feats.numbers if f"#{n}" in evidence)
+    dates = sorted(d for d in doc.feats.dates if d in evidence)
+    shared_terms = sorted((t for t in doc.vector if t in terms), key=lambda t: (-doc.vector[t] * terms[t], t))
+    return dict(shared_names=tuple(names[:8]), shared_numbers=tuple(numbers[:8]),
+                shared_terms=tuple(shared_terms[:8]), shared_dates=tuple(dates[:8]))
 
-    def __init__(self, docs: list[_Doc]) -> None:
-        self.evidence: Counter[str] = Counter()
-        self.terms: dict[str, Counter[str]] = defaultdict(Counter)
-        self.languages: Counter[str] = Counter()
-        for d in docs:
-            self.evidence.update(d.feats.evidence)
-            self.terms[d.language].update(d.vector.keys())
-            self.languages[d.language] += 1
 
-    def shared(self, doc: _Doc) -> dict[str, tuple[str, ...]]:
-        evidence, terms = self.evidence, self.terms[doc.language]
-        names = sorted((t for t in doc.feats.names if evidence[t] > 1), key=lambda t: (-doc.weights.get(t, 0.0), t))
-        numbers = sorted(n for n in doc.feats.numbers if evidence[f"#{n}"] > 1)
-        dates = sorted(d for d in doc.feats.dates if evidence[d] > 1)
-        shared_terms = sorted((t for t in doc.vector if terms[t] > 1), key=lambda t: (-doc.vector[t] * terms[t], t))
-        return dict(shared_names=tuple(names[:8]), shared_numbers=tuple(numbers[:8]),
-                    shared_terms=tuple(shared_terms[:8]), shared_dates=tuple(dates[:8]))
+EXPLAINED_PEERS = 5

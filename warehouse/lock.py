@@ -169,6 +169,14 @@ def check_free(db_path: Path) -> None:
     os.close(_acquire_probe(db_path))
 
 
+def check_writable_now(db_path: Path) -> None:
+    """check_free, and also refuse when another process (a reader) has the warehouse file open."""
+    check_free(db_path)
+    users = file_users(db_path) if db_path.exists() else []
+    if users:
+        raise WarehouseBusy(f"warehouse busy ({user_description(users[0])})")
+
+
 def _acquire_probe(db_path: Path) -> int:
     path = lock_path(db_path)
     try:
