@@ -20,7 +20,12 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+import multiprocessing
+import os
 import re
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,24 +39,30 @@ from pipeline.ids import stable_id
 class MatchSettings:
     """The knobs of matching (all documented in the README)."""
 
-    threshold: float = 0.125         # average pair similarity two clusters need to merge
-    content_weight: float = 0.5     # same language: cosine of content terms ...
-    title_weight: float = 0.2       # ... cosine of title terms; the rest: evidence overlap
-    cross_weight: float = 1.3       # across languages: evidence overlap times this
-    quiet_days: float = 7.0         # the window: how far back an article is compared
-    pair_floor: float = 0.02        # pair similarities below this count as 0
-    common_share: float = 0.05      # terms and evidence in more than this share of the window's articles are ignored
-    common_floor: int = 50          # ... but only once they are in more than this many
-    idf_mode: str = "day"           # day: document frequencies over the window | batch: over all articles given
-    idf_pseudo_docs: float = 200.0   # document frequencies as if this many unrelated articles were in the window
-    weak_pair_weight: float = 0.6   # two articles that share no specific evidence (a run of names, a number, a date) count this much
-    same_outlet_weight: float = 0.5 # two articles of one outlet: their similarity counts this much (house style)
-    single_name_weight: float = 0.5  # a one-word name counts this much (a run of names or a number: 1)
-    date_weight: float = 0.5        # a calendar date counts this much (same-day events share dates)
-    background: float = 1.5         # links are lowered by this times the articles' background similarity
-    background_trim: int = 10       # the background leaves out an article's most similar ones
-    background_prior: float = 0.03  # ... and is shrunk towards this
-    background_weight: float = 10.0 # ... with the weight of this many articles
+    # the decision: two clusters merge while their link reaches the threshold, where the link is
+    # the mean pair similarity minus `background` times the mean background of their articles
+    threshold: float = 0.125
+    background: float = 1.5
+    # a pair of articles in one language: weighted cosine of content terms and of title terms,
+    # and the rest for the overlap of their evidence; in two languages: the evidence overlap only
+    content_weight: float = 0.5
+    title_weight: float = 0.2
+    cross_weight: float = 1.3
+    same_outlet_weight: float = 0.5   # two articles of one outlet share a house style
+    weak_pair_weight: float = 0.6     # two articles sharing no specific evidence (a run of names, a number)
+    single_name_weight: float = 0.5   # evidence weight of a one-word name or a year (specific evidence: 1)
+    date_weight: float = 0.5          # evidence weight of a calendar date (events of one day share it)
+    # the window and the statistics over it
+    quiet_days: float = 7.0           # an article is compared with those of its day and this many days before
+    idf_pseudo_docs: float = 200.0    # rarity as if the window also held this many unrelated articles
+    common_share: float = 0.03        # content terms in more than this share of the window are ignored ...
+    common_floor: int = 50            # ... once they are in more than this many articles
+    evidence_common_share: float = 0.05  # ... and evidence in more than this share
+    pair_floor: float = 0.02          # pair similarities below this count as 0
+    background_trim: int = 10         # an article's background leaves out its most similar articles ...
+    background_prior: float = 0.03    # ... and is shrunk towards this value ...
+    background_weight: float = 10.0   # ... with the weight of this many articles
+    workers: int = 0                  # processes extracting features of large batches (0: one per core)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,6 +105,7 @@ class Assignment:
     title_similarity: float = 0.0
     language: str = ""
     cross_language: bool = False
+    background: float = 0.0
 
 
 def event_id_for(first_article_id: str) -> str:
@@ -117,13 +129,36 @@ class _Doc:
     event: str = ""
 
 
-def _doc(item: MatchItem) -> _Doc:
-    feats = features(item.title, item.text, published=item.published_at.date())
-    return _Doc(item, feats, feats.language, (item.published_at, item.article_id), item.outlet_id)
+def _docs(items: list[MatchItem], workers: int) -> list[_Doc]:
+    """The articles with their features, extracted in `workers` processes for large batches."""
+    jobs = [(i.title, i.text, _utc(i.published_at).date()) for i in items]
+    found = None
+    workers = min(workers or os.cpu_count() or 1, len(items) // PARALLEL_BATCH)
+    # forked workers only: they need no re-import of the caller's main module, and forking is safe
+    # only while this process runs a single thread (under a thread pool, extraction stays serial)
+    if workers > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        try:
+            context = multiprocessing.get_context("fork")
+            size = -(-len(jobs) // (workers * 4))
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                found = [f for chunk in pool.map(_extract, [jobs[k:k + size] for k in range(0, len(jobs), size)]) for f in chunk]
+        except (OSError, RuntimeError, BrokenProcessPool):  # no processes here: extract in this one
+            found = None
+    if found is None:
+        found = _extract(jobs)
+    return [_Doc(i, f, f.language, (_utc(i.published_at), i.article_id), i.outlet_id) for i, f in zip(items, found)]
 
 
-def _day_of(when: datetime) -> date:
-    return (when.astimezone(timezone.utc) if when.tzinfo else when).date()
+def _extract(jobs: list[tuple[str, str, date]]) -> list[ArticleFeatures]:
+    return [features(title, text, published=day) for title, text, day in jobs]
+
+
+PARALLEL_BATCH = 1000   # articles per extra feature process
+
+
+def _utc(when: datetime) -> datetime:
+    """A publication time in UTC (a naive one is taken to be UTC already)."""
+    return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 class _Df:
@@ -179,19 +214,18 @@ def _unit(weights: dict[str, float]) -> dict[str, float]:
 
 def match(new: Sequence[MatchItem], members: Sequence[Member], settings: MatchSettings = MatchSettings()) -> list[Assignment]:
     """Assign every new article to an event, a publication day at a time."""
-    entries = [(_doc(m.item), m.event_id) for m in members] + [(_doc(i), None) for i in new]
+    items = [m.item for m in members] + list(new)
+    labels = [m.event_id for m in members] + [None] * len(new)
+    entries = list(zip(_docs(items, settings.workers), labels))
     entries.sort(key=lambda e: e[0].key)
     days: dict[date, list[tuple[_Doc, str | None]]] = defaultdict(list)
     for doc, event_id in entries:
-        days[_day_of(doc.item.published_at)].append((doc, event_id))
+        days[doc.key[0].date()].append((doc, event_id))
     state = _State(settings)
-    if settings.idf_mode == "batch":
-        for doc, _ in entries:
-            state.df.add(doc)
     out: dict[str, Assignment] = {}
     for day in sorted(days):
         out.update(state.run_day(day, days[day]))
-    return [out[i.article_id] for i in sorted(new, key=lambda i: (i.published_at, i.article_id))]
+    return [out[i.article_id] for i in sorted(new, key=lambda i: (_utc(i.published_at), i.article_id))]
 
 
 class _State:
@@ -205,16 +239,14 @@ class _State:
         self.titles: dict[str, dict[str, dict[_Doc, float]]] = defaultdict(dict)
         self.evidence: dict[str, dict[_Doc, float]] = {}
         self.events: dict[str, list[_Doc]] = defaultdict(list)   # window members of each event
-        self.seen: dict[str, datetime] = {}           # latest member of each event, window or not
 
     # ------------------------------------------------------------------ the window
 
     def run_day(self, day: date, entries: list[tuple[_Doc, str | None]]) -> dict[str, Assignment]:
         start = datetime.combine(day, time.min, tzinfo=timezone.utc)
         self.expire(start - timedelta(days=self.s.quiet_days))
-        if self.s.idf_mode == "day":
-            for doc, _ in entries:
-                self.df.add(doc)
+        for doc, _ in entries:
+            self.df.add(doc)
         for doc, _ in entries:
             self.weigh(doc)
         fresh = []
@@ -224,7 +256,7 @@ class _State:
                 fresh.append(doc)
             else:
                 self.join(doc, event_id)
-        pairs = {doc: self.pairs(doc) for doc, _ in entries} if self.s.background else {}
+        pairs = {doc: self.pairs(doc) for doc, _ in entries}
         for doc, found in pairs.items():
             doc.background = self.background(found)
         if not fresh:
@@ -241,7 +273,7 @@ class _State:
 
     def expire(self, horizon: datetime) -> None:
         keep = 0
-        while keep < len(self.window) and self.window[keep].item.published_at < horizon:
+        while keep < len(self.window) and self.window[keep].key[0] < horizon:
             doc = self.window[keep]
             for t in doc.vector:
                 _discard(self.content[doc.language], t, doc)
@@ -254,8 +286,7 @@ class _State:
                 members.remove(doc)
                 if not members:
                     del self.events[doc.event]
-            if self.s.idf_mode == "day":
-                self.df.add(doc, -1)
+            self.df.add(doc, -1)
             keep += 1
         del self.window[:keep]
 
@@ -275,7 +306,7 @@ class _State:
         title = {t: known.get(t) or idf.term(t, lang) for t in doc.feats.title_terms}
         norm = math.sqrt(sum(w * w for w in title.values())) or 1.0
         doc.title = {t: w / norm for t, w in title.items() if terms[t] <= cap}
-        cap = max(s.common_floor, s.common_share * idf.n)
+        cap = max(s.common_floor, s.evidence_common_share * idf.n)
         doc.weights = {t: idf.evidence_in(t, lang) * self.kind_weight(t)
                        for t in doc.feats.evidence if evidence[t] <= cap}
         doc.strong = frozenset(t for t in doc.weights if self.kind_weight(t) >= 1.0)
@@ -304,8 +335,6 @@ class _State:
     def join(self, doc: _Doc, event_id: str) -> None:
         doc.event = event_id
         self.events[event_id].append(doc)
-        if doc.item.published_at > self.seen.get(event_id, doc.item.published_at - timedelta(1)):
-            self.seen[event_id] = doc.item.published_at
 
     # ------------------------------------------------------------------ similarities
 
@@ -502,11 +531,12 @@ class _Day:
             title_similarity=round(sum(p[1] for p in same) / len(same), 4) if same else 0.0,
             evidence_similarity=round(sum(p[2] for p in parts) / len(parts), 4) if parts else 0.0,
             **_shared(doc, near),
-            gap_days=round(max(0.0, (doc.item.published_at - times[before - 1][0]).total_seconds() / 86400), 3)
+            gap_days=round(max(0.0, (doc.key[0] - times[before - 1][0]).total_seconds() / 86400), 3)
             if before else 0.0,
             runner_up_event=runner[1] if runner else None, runner_up_score=round(runner[0], 4) if runner else 0.0,
             candidates=len(totals.keys() - {own}), language=doc.language,
-            cross_language=bool(near) and all(d.language != doc.language for d in near))
+            cross_language=bool(near) and all(d.language != doc.language for d in near),
+            background=round(doc.background, 4))
 
 
 def _shared(doc: _Doc, peers: list[_Doc]) -> dict[str, tuple[str, ...]]:
