@@ -19,12 +19,8 @@ from functools import lru_cache
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")  # words and numbers; `_term` drops the numbers
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 _COMBINING = re.compile(r"[\u0300-\u036f]+")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”«»„]")
 LEAD_WORDS = 100000
-TITLE_REPEAT = 2
-LEAD_SPAN = 0
-RUN_MODE = 'run'
-LEAD_REPEAT = 1
+TITLE_REPEAT = 2   # title words count this many times among the terms
 
 STOPWORDS = frozenset("""
 a about after again against all also an and any are as at be been before being between both but by can could
@@ -39,6 +35,10 @@ durch für gegen hat haben hatte ich im in ist mit nach nicht noch nur sich sie 
 war waren wie wird wurde wurden zu zum zur sei seien sagte es er wir ihr man mehr sowie laut januar
 le la les un une des du de et ou mais aussi au aux dans par pour sur sous avec sans selon est sont été a ont
 il elle ils elles on ne pas plus que qui quoi dont où ce cette ces son sa ses leur leurs se lui a-t-il janvier
+el los las y del al por con para una uno unos unas lo su sus como pero más este esta estos estas ese esa
+ha han fue ser era entre sobre también según dijo
+il lo gli della delle dei degli nel nella nei alla alle allo dal dalla con per una uno che non come più
+questo questa sono è stato stata anche secondo
 """.split())
 STOPWORDS = STOPWORDS | {w.translate(str.maketrans("äöüéèêàâùûçîô", "aoueeeaauucio")) for w in STOPWORDS}
 
@@ -111,6 +111,20 @@ class ArticleFeatures:
     words: int = 0
     evidence: frozenset[str] = frozenset()  # names, numbers ('#90000') and dates ('@01-15')
 
+    def to_dict(self) -> dict:
+        """A JSON-ready form (to keep an article's features next to it and skip extracting them again)."""
+        return dict(terms=dict(self.terms), names=sorted(self.names), numbers=sorted(self.numbers),
+                    dates=sorted(self.dates), title_terms=sorted(self.title_terms), language=self.language,
+                    words=self.words)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ArticleFeatures":
+        """The features `to_dict` wrote."""
+        names, numbers, dates = frozenset(data["names"]), frozenset(data["numbers"]), frozenset(data["dates"])
+        return cls(terms=Counter(data["terms"]), names=names, numbers=numbers, dates=dates,
+                   title_terms=frozenset(data["title_terms"]), language=data["language"], words=data["words"],
+                   evidence=names | {f"#{n}" for n in numbers} | dates)
+
 
 def fold(word: str) -> str:
     """Lower case without diacritics: 'Brüssel' → 'brussel', 'Élysée' → 'elysee'."""
@@ -147,7 +161,8 @@ def _term(word: str) -> str:
 
 def features(title: str, text: str, *, lead_words: int = LEAD_WORDS,
              published: date | None = None) -> ArticleFeatures:
-    """Terms of the title (counted twice) and the lead, the names, numbers and dates of the whole text."""
+    """Terms of the title (counted twice) and the lead (`lead_words` of the text), and its names,
+    numbers and dates; `published` resolves weekdays ('on Monday') to dates."""
     if lead_words < LEAD_WORDS:
         text = " ".join(text.split()[:lead_words])
     folded_title = _WORD.findall(fold_text(title))
@@ -155,8 +170,6 @@ def features(title: str, text: str, *, lead_words: int = LEAD_WORDS,
     words = _WORD.findall(folded)
     counts = Counter(words)
     counts.update(folded_title * TITLE_REPEAT)
-    if LEAD_SPAN and LEAD_REPEAT > 1:
-        counts.update(words[:LEAD_SPAN] * (LEAD_REPEAT - 1))
     found: dict[str, int] = {}
     get = found.get
     for word, count in counts.items():
@@ -220,10 +233,8 @@ def names_in(text: str, *, short: bool = False) -> frozenset[str]:
             continue
         inner.update(parts[1:] if opener else parts)
         found.update(p for p in parts if len(p) > 2 and p not in STOPWORDS)
-        if RUN_MODE in ("run", "both") and len(parts) > 1:
+        if len(parts) > 1:
             found.add(" ".join(parts))
-        if RUN_MODE in ("bigram", "both"):
-            found.update(f"{a} {b}" for a, b in zip(parts, parts[1:]))
     if short and openers:
         lower = {stem(w) for w in _WORD.findall(fold_text(text)) if w}
         lower_case = {stem(fold_text(w)) for w in _WORD.findall(text) if w[:1].islower()}
@@ -278,7 +289,9 @@ def dates_in(folded: str, published: date | None = None, words: set[str] | None 
     size = len(folded)
     for match in _DIGITS.finditer(folded):
         begin, end = match.span()
-        if end - begin > 2 or (begin and folded[begin - 1] in ".,") or (end + 1 < size and folded[end] in ".," and folded[end + 1].isdigit()):
+        if end - begin > 2 or (begin and folded[begin - 1] in ".,"):
+            continue  # not a day of the month: too long, or the decimals of a number
+        if end + 1 < size and folded[end] in ".," and folded[end + 1].isdigit():
             continue
         day = int(match.group())
         if not 1 <= day <= 31:

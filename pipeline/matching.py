@@ -1,19 +1,39 @@
-"""Event matching: clustering articles into events night by night, explainable and incremental.
+"""Event matching: which articles, across outlets and nights, report the same event.
 
-Articles are taken one publication day at a time (UTC), oldest first. Every article of the day is
-compared with the articles of the quiet window (the day itself and the `quiet_days` before it):
-- in the same language, by TF-IDF cosine of its content terms and of its title, and by its
-  evidence: the IDF-weighted overlap of the names, numbers and calendar dates both mention;
-- across languages by that evidence alone (names, places, numbers and dates carry over).
-The day's articles are then clustered by average linkage (the mean similarity of all pairs of
-articles across two clusters), best pair first, until no pair of clusters reaches the threshold.
-Events of earlier days take part as fixed clusters: the day's articles may join them, but two
-earlier events never merge, so an event keeps the id of its first article (`event_id_for`).
+Articles are clustered one publication day (UTC) at a time, oldest day first.
 
-Only articles of the window are indexed (blocking: an article meets only those that share a
-term or an evidence token with it), so the cost grows with the day and the window, never with
-the history. Running the days one call at a time, each with the earlier days' assignments as
-`members`, gives the same events as one call over all the days.
+Similarity of two articles of the window (the day and the `quiet_days` before it):
+- in one language: weighted TF-IDF cosine of their content terms and of their titles, plus the
+  overlap of their evidence: the IDF-weighted names, numbers and calendar dates both mention
+  (`features`), relative to the article with less of it;
+- in two languages: that evidence overlap alone (names, places, numbers and dates carry over);
+- discounted when both come from one outlet (a house style is not an event), and when they share
+  no specific evidence (no run of names such as "Claus Weselsky", no number other than a year).
+Document frequencies are those of the window, per language, as if `idf_pseudo_docs` unrelated
+articles were in it too (a small window otherwise makes every word look rare).
+
+Clustering: average linkage, best pair of clusters first, while the link reaches `threshold`.
+The link is the mean similarity of all pairs of articles across the two clusters, minus
+`background` times the articles' background similarity: how similar each is, on average, to the
+window's articles other than its most similar ones. The threshold is thus relative to how alike
+the day's candidates are (one week of coverage of one country, or of one election, is alike).
+Events of earlier days take part as fixed clusters: the day's articles join them or form new
+events, but two earlier events never merge, so an event keeps the id of its first article
+(`event_id_for`) for good.
+
+Blocking: only the window's articles are indexed, and an article meets only those that share a
+term or an evidence token with it; terms in more than `common_share` of the window are not
+indexed. The cost grows with the day and the window, not with the history.
+
+Incremental: calling `match` night by night (UTC days), with the earlier articles and their
+events as `members`, gives the same result as one call over all the nights. Members from the
+last `quiet_days` are enough for the events; for identical scores they must reach back
+2 × `quiet_days`, since each member's weights were computed over its own window. Members may
+carry their `Assignment.background`, and items their `features`, to skip recomputing them.
+Deterministic: the order of the input does not matter.
+
+Explainable: each Assignment records the average similarity to the event's other articles
+(`score`) and, over its closest ones, content, title and evidence similarity and what they share.
 """
 from __future__ import annotations
 
@@ -37,7 +57,7 @@ from pipeline.ids import stable_id
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MatchSettings:
-    """The knobs of matching (all documented in the README)."""
+    """The knobs of matching (see the module docstring)."""
 
     # the decision: two clusters merge while their link reaches the threshold, where the link is
     # the mean pair similarity minus `background` times the mean background of their articles
@@ -74,6 +94,7 @@ class MatchItem:
     published_at: datetime
     title: str
     text: str
+    features: ArticleFeatures | None = None   # precomputed `features(title, text, published=...)`, if kept
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,6 +103,7 @@ class Member:
 
     item: MatchItem
     event_id: str
+    background: float | None = None   # its Assignment.background, if kept (else recomputed)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,28 +147,34 @@ class _Doc:
     weights: dict[str, float] = field(default_factory=dict)
     mass: float = 0.0
     background: float = 0.0
+    known: bool = False          # background given with the member: not recomputed
     strong: frozenset[str] = frozenset()
     event: str = ""
 
 
 def _docs(items: list[MatchItem], workers: int) -> list[_Doc]:
     """The articles with their features, extracted in `workers` processes for large batches."""
-    jobs = [(i.title, i.text, _utc(i.published_at).date()) for i in items]
+    todo = [i for i in items if i.features is None]
+    jobs = [(i.title, i.text, _utc(i.published_at).date()) for i in todo]
     found = None
-    workers = min(workers or os.cpu_count() or 1, len(items) // PARALLEL_BATCH)
+    workers = min(workers or os.cpu_count() or 1, len(jobs) // PARALLEL_BATCH)
     # forked workers only: they need no re-import of the caller's main module, and forking is safe
     # only while this process runs a single thread (under a thread pool, extraction stays serial)
-    if workers > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    if (workers > 1 and threading.active_count() == 1 and not multiprocessing.current_process().daemon
+            and "fork" in multiprocessing.get_all_start_methods()):
         try:
             context = multiprocessing.get_context("fork")
             size = -(-len(jobs) // (workers * 4))
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                found = [f for chunk in pool.map(_extract, [jobs[k:k + size] for k in range(0, len(jobs), size)]) for f in chunk]
-        except (OSError, RuntimeError, BrokenProcessPool):  # no processes here: extract in this one
+                chunks = pool.map(_extract, [jobs[k:k + size] for k in range(0, len(jobs), size)])
+                found = [f for chunk in chunks for f in chunk]
+        except (OSError, RuntimeError, AssertionError, BrokenProcessPool):  # no processes here: extract in this one
             found = None
     if found is None:
         found = _extract(jobs)
-    return [_Doc(i, f, f.language, (_utc(i.published_at), i.article_id), i.outlet_id) for i, f in zip(items, found)]
+    extracted = iter(found)
+    return [_Doc(i, f, f.language, (_utc(i.published_at), i.article_id), i.outlet_id)
+            for i in items for f in [i.features if i.features is not None else next(extracted)]]
 
 
 def _extract(jobs: list[tuple[str, str, date]]) -> list[ArticleFeatures]:
@@ -207,16 +235,14 @@ class _Df:
 _YEAR = re.compile(r"#(?:19|20)\d\d")
 
 
-def _unit(weights: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {t: w / norm for t, w in weights.items()}
-
-
 def match(new: Sequence[MatchItem], members: Sequence[Member], settings: MatchSettings = MatchSettings()) -> list[Assignment]:
     """Assign every new article to an event, a publication day at a time."""
     items = [m.item for m in members] + list(new)
     labels = [m.event_id for m in members] + [None] * len(new)
     entries = list(zip(_docs(items, settings.workers), labels))
+    for (doc, _), member in zip(entries, members):
+        if member.background is not None:
+            doc.background, doc.known = member.background, True
     entries.sort(key=lambda e: e[0].key)
     days: dict[date, list[tuple[_Doc, str | None]]] = defaultdict(list)
     for doc, event_id in entries:
@@ -256,7 +282,7 @@ class _State:
                 fresh.append(doc)
             else:
                 self.join(doc, event_id)
-        pairs = {doc: self.pairs(doc) for doc, _ in entries}
+        pairs = {doc: self.pairs(doc) for doc, _ in entries if not doc.known}
         for doc, found in pairs.items():
             doc.background = self.background(found)
         if not fresh:
@@ -467,8 +493,9 @@ class _Day:
             else:
                 keep, gone = b, a
             self.merge(keep, gone)
-            for other in self.links[keep]:
-                if other in self.fixed and keep in self.fixed:
+            size = len(self.members[keep])
+            for other, total in self.links[keep].items():
+                if total < threshold * size * len(self.members[other]) or (other in self.fixed and keep in self.fixed):
                     continue
                 x, y = (keep, other) if keep < other else (other, keep)
                 link = self.average(x, y)
@@ -555,4 +582,4 @@ def _shared(doc: _Doc, peers: list[_Doc]) -> dict[str, tuple[str, ...]]:
                 shared_terms=tuple(shared_terms[:8]), shared_dates=tuple(dates[:8]))
 
 
-EXPLAINED_PEERS = 5
+EXPLAINED_PEERS = 3   # the closest articles of its event that an assignment explains itself by
