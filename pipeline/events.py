@@ -13,7 +13,10 @@ def window_start(new: Sequence[ArticleText], settings: MatchSettings) -> datetim
     """The earliest publication time whose events can still attract the night's articles."""
     if not new:
         return None
-    return min(a.published_at for a in new) - timedelta(days=settings.quiet_days)
+    first = min(a.published_at for a in new)
+    day_start = first.replace(hour=0, minute=0, second=0, microsecond=0)
+    # two quiet windows back: the open events, and the members that make them what they are
+    return day_start - timedelta(days=2 * settings.quiet_days)
 
 
 def match_night(new: Sequence[ArticleText], window: Sequence[ArticleText], settings: MatchSettings,

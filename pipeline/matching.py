@@ -108,7 +108,16 @@ class Member:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Assignment:
-    """Where an article went, and why (all similarities are averages over the event's other articles)."""
+    """Where an article went, and why.
+
+    `score`: the mean pair similarity with the event's other articles of the window (0 for an
+    article alone); `content_`, `title_` and `evidence_similarity` and the `shared_*` lists: with
+    (up to three of) its closest articles in the event; `gap_days`: since the event's previous
+    article; `runner_up_*`: the best other event by mean pair similarity; `candidates`: the other
+    events it shares anything with; `background`: its mean similarity to the window's articles
+    (the merge decision is the mean pair similarity minus `MatchSettings.background` times the
+    articles' mean background, against `MatchSettings.threshold`).
+    """
 
     article_id: str
     event_id: str
@@ -208,11 +217,14 @@ class _Df:
     def add(self, doc: _Doc, sign: int = 1) -> None:
         self.cache.clear()
         terms, evidence = self.terms[doc.language], self.evidence_lang[doc.language]
-        for t in doc.feats.terms:
-            terms[t] += sign
-        for t in doc.feats.evidence:
-            self.evidence[t] += sign
-            evidence[t] += sign
+        if sign > 0:  # Counter.update counts an iterable in C
+            terms.update(doc.feats.terms.keys())
+            evidence.update(doc.feats.evidence)
+            self.evidence.update(doc.feats.evidence)
+        else:
+            terms.subtract(doc.feats.terms.keys())
+            evidence.subtract(doc.feats.evidence)
+            self.evidence.subtract(doc.feats.evidence)
         self.n_lang[doc.language] += sign
         self.n += sign
 
@@ -563,7 +575,7 @@ class _Day:
             runner_up_event=runner[1] if runner else None, runner_up_score=round(runner[0], 4) if runner else 0.0,
             candidates=len(totals.keys() - {own}), language=doc.language,
             cross_language=bool(near) and all(d.language != doc.language for d in near),
-            background=round(doc.background, 4))
+            background=round(doc.background, 6))
 
 
 def _shared(doc: _Doc, peers: list[_Doc]) -> dict[str, tuple[str, ...]]:
