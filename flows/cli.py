@@ -13,6 +13,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from flows.cli_options import DataOption, DbOption
+from flows.cli_options import fail as _fail
 from flows.settings import CONFIG_ENV, Paths, prepare_environment, resolve_paths
 from pipeline.errors import ParallaxError
 
@@ -20,17 +22,12 @@ app = typer.Typer(name="parallax", no_args_is_help=True, add_completion=False, p
                   help="Parallax: how different news outlets cover the same event.")
 log = logging.getLogger("parallax")
 
-DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file (default: $PARALLAX_DB or ./parallax-data/warehouse.duckdb).")]
-DataOption = Annotated[Optional[Path], typer.Option("--data-dir", help="Data folder (default: $PARALLAX_HOME or ./parallax-data).")]
 
 
 class CliError(Exception):
     """A problem to report on one line."""
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"parallax: error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -88,12 +85,11 @@ def demo(db: DbOption = None, data_dir: DataOption = None,
 
 
 def _print_demo(nights: list[dict], paths: Paths) -> None:
+    from warehouse import read
     from warehouse.connect import reader
 
     with reader(paths.db) as con:
-        articles, outlets, runs = con.execute(
-            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM outlets WHERE active), "
-            "(SELECT count(*) FROM runs)").fetchone()
+        articles, outlets, runs = read.warehouse_totals(con)
     failed = sum(1 for n in nights if "failed" in n)
     typer.echo(f"demo: {len(nights)} nights ({failed} failed); the warehouse holds {articles} articles "
                f"from {outlets} outlets after {runs} runs")

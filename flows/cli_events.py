@@ -7,20 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from flows.cli_options import DataOption, DbOption
+from flows.cli_options import fail as _fail
 from flows.settings import resolve_paths
 from pipeline.errors import ParallaxError
 
 events_app = typer.Typer(name="events", add_completion=False, invoke_without_command=True,
                          help="List events; show, merge or split them (decisions survive later nights).")
-
-DbOption = Annotated[Optional[Path], typer.Option("--db", help="Warehouse file.")]
-DataOption = Annotated[Optional[Path], typer.Option("--data-dir", help="Data folder.")]
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"parallax: error: {message}", err=True)
-    raise typer.Exit(2)
-
 
 @events_app.callback()
 def list_events(ctx: typer.Context, db: DbOption = None, data_dir: DataOption = None,

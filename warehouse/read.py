@@ -262,3 +262,9 @@ def run_failures(con: duckdb.DuckDBPyConnection, run_ids: list[str],
     for run_id, kind, count, examples in rows:
         result.setdefault(run_id, {})[kind] = (count, [tuple(e) for e in examples])
     return result
+
+
+def warehouse_totals(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """(articles, active outlets, runs) in the warehouse."""
+    return con.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM outlets WHERE active), "
+                       "(SELECT count(*) FROM runs)").fetchone()
